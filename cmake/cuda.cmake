@@ -1,0 +1,27 @@
+# FATHOM_CUDA: AUTO builds the CUDA backend when nvcc and cuDNN are found, ON requires them, OFF skips.
+set(FATHOM_HAVE_CUDA OFF)
+if(NOT FATHOM_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90)  # H100; "native" fails on machines without a GPU
+    endif()
+    enable_language(CUDA)
+    set(CMAKE_CUDA_STANDARD 17)
+    find_package(CUDAToolkit)
+    find_path(CUDNN_INCLUDE_DIR cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS})
+    find_library(CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR})
+    if(CUDAToolkit_FOUND AND CUDNN_INCLUDE_DIR AND CUDNN_LIBRARY)
+      add_library(CUDNN::cudnn UNKNOWN IMPORTED)
+      set_target_properties(CUDNN::cudnn PROPERTIES IMPORTED_LOCATION ${CUDNN_LIBRARY}
+                            INTERFACE_INCLUDE_DIRECTORIES ${CUDNN_INCLUDE_DIR})
+      set(FATHOM_HAVE_CUDA ON)
+    endif()
+  endif()
+  if(FATHOM_CUDA STREQUAL "ON" AND NOT FATHOM_HAVE_CUDA)
+    message(FATAL_ERROR "FATHOM_CUDA=ON but the CUDA toolkit with cuDNN was not found "
+                        "(looked for nvcc, CUDAToolkit and cudnn.h/libcudnn)")
+  endif()
+endif()
+message(STATUS "Fathom CUDA backend: ${FATHOM_HAVE_CUDA} (FATHOM_CUDA=${FATHOM_CUDA})")
