@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "core/blas_info.h"
+#include "core/log.h"
 
 extern "C" void openblas_set_num_threads(int num_threads);
 
@@ -103,9 +107,22 @@ int& thread_setting() {
   return n;
 }
 
+void warn_about_generic_blas_once() {
+  static const bool warned = [] {
+    const std::string coretype = suggested_blas_coretype();
+    if (!coretype.empty() && std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+      log::warn("OpenBLAS runs its generic '" + blas_core_name() + "' kernels on this CPU; set OPENBLAS_CORETYPE=" +
+                coretype + " before starting the program for several times faster matmul");
+    }
+    return true;
+  }();
+  (void)warned;
+}
+
 ThreadPool& pool() {
   auto& slot = pool_slot();
   if (!slot) {
+    warn_about_generic_blas_once();
     const int n = thread_setting() > 0 ? thread_setting() : hardware_threads();
     openblas_set_num_threads(n);
     slot = std::make_unique<ThreadPool>(n);

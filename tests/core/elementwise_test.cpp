@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "core/ops/elementwise.h"
+#include "core/ops/shape_ops.h"
 
 namespace fathom {
 namespace {
@@ -272,6 +274,21 @@ TEST(ElementwiseTest, TensorOperators) {
   const Tensor d = Tensor::from_vector<double>({1.5});
   EXPECT_EQ((d + 1.0).dtype(), DType::kFloat64);
   EXPECT_DOUBLE_EQ((d + 1.0).item<double>(), 2.5);
+}
+
+TEST(ElementwiseTest, OpsOnNonContiguousViews) {
+  const Tensor m = Tensor::from_vector<float>({1, 2, 3, 4, 5, 6}, {2, 3});
+  const Tensor t = ops::transpose(m);                                         // [[1,4],[2,5],[3,6]]
+  const Tensor r = ops::slice(m, {{std::nullopt, std::nullopt, -1}, {std::nullopt, std::nullopt, -2}});  // [[6,4],[3,1]]
+  EXPECT_EQ(ops::square(t).to_vector<float>(), (std::vector<float>{1, 16, 4, 25, 9, 36}));
+  EXPECT_EQ(ops::neg(r).to_vector<float>(), (std::vector<float>{-6, -4, -3, -1}));
+  EXPECT_EQ(ops::add(t, Tensor::from_vector<float>({10, 20})).to_vector<float>(),
+            (std::vector<float>{11, 24, 12, 25, 13, 26}));
+  EXPECT_EQ(ops::mul(r, ops::slice_axis(t, 0, 1, 3)).to_vector<float>(), (std::vector<float>{12, 20, 9, 6}));
+  EXPECT_EQ(ops::sub(ops::broadcast_to(Tensor::from_vector<float>({1, 2}), {3, 2}), t).to_vector<float>(),
+            (std::vector<float>{0, -2, -1, -3, -2, -4}));
+  EXPECT_EQ(ops::cast(r, DType::kInt32).to_vector<std::int32_t>(), (std::vector<std::int32_t>{6, 4, 3, 1}));
+  EXPECT_EQ(ops::greater(t, Tensor::scalar(3.5)).to_vector<std::int32_t>(), (std::vector<std::int32_t>{0, 1, 0, 1, 0, 1}));
 }
 
 }  // namespace

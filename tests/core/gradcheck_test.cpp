@@ -175,6 +175,17 @@ TEST(GradcheckTest, EveryOpHasAGradientCheck) {
       << "the tables name an op that is not in op_list.h";
 }
 
+TEST(GradcheckTest, CatchesAWrongGradient) {
+  // An op computing x^2 whose backward claims x (half the truth): the checker must object.
+  auto wrong_square = [](const TensorList& in) {
+    return autograd::run_op(
+        "wrong_square", {in[0]}, [](const TensorList& t) { return ops::square(t[0]); },
+        [](const autograd::GradContext& c) -> TensorList { return {ops::mul(c.grad, c.inputs[0])}; });
+  };
+  EXPECT_FALSE(gradients_match(wrong_square, {u({2, 2}, 0.5, 1.0)}));
+  EXPECT_TRUE(gradients_match([](const TensorList& in) { return ops::square(in[0]); }, {u({2, 2}, 0.5, 1.0)}));
+}
+
 class OpGradient : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpGradient, MatchesFiniteDifferences) {

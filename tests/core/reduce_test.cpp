@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "core/ops/elementwise.h"
 #include "core/ops/nn.h"
 #include "core/ops/reduce.h"
+#include "core/ops/shape_ops.h"
 
 namespace fathom {
 namespace {
@@ -227,6 +229,35 @@ TEST(ReduceTest, SoftmaxStableForLargeLogits) {
   EXPECT_NEAR(l[0], -std::log(2.0f), 1e-4f);
   EXPECT_NEAR(l[2], -1000.0f - std::log(2.0f), 1e-2f);
   EXPECT_NEAR(l[3], -2000.0f - std::log1p(std::exp(-1.0f)), 1e-2f);
+}
+
+TEST(ReduceTest, ReducesNonContiguousViews) {
+  const Tensor m = Tensor::from_vector<float>({1, 9, 3, 4, 5, 2}, {2, 3});
+  const Tensor t = ops::transpose(m);  // [[1,4],[9,5],[3,2]]
+  EXPECT_EQ(ops::sum(t, 0).to_vector<float>(), (std::vector<float>{13, 11}));
+  EXPECT_EQ(ops::sum(t, 1).to_vector<float>(), (std::vector<float>{5, 14, 5}));
+  EXPECT_EQ(ops::max(t, 0).to_vector<float>(), (std::vector<float>{9, 5}));
+  EXPECT_EQ(ops::argmax(t, 0).to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 1}));
+  EXPECT_EQ(ops::argmin(t, 1).to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 1, 1}));
+  const Tensor r = ops::slice(m, {{std::nullopt, std::nullopt, -1}});  // rows reversed
+  EXPECT_EQ(ops::sum(r, 1).to_vector<float>(), (std::vector<float>{11, 13}));
+  EXPECT_EQ(ops::argmax(r, 0).to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 1, 1}));
+  const auto s = ops::softmax(t, 0).to_vector<double>();
+  const double z = std::exp(1.0) + std::exp(9.0) + std::exp(3.0);
+  EXPECT_NEAR(s[2], std::exp(9.0) / z, 1e-6);
+  EXPECT_NEAR(ops::logsumexp(t, 0).to_vector<double>()[0], std::log(z), 1e-5);
+}
+
+TEST(ReduceTest, ReductionsOverEmptyAxes) {
+  const Tensor e = Tensor::zeros({0, 3});
+  EXPECT_EQ(ops::sum(e, 0).shape(), (Shape{3}));
+  EXPECT_EQ(ops::sum(e, 0).to_vector<float>(), (std::vector<float>{0, 0, 0}));
+  EXPECT_EQ(ops::prod(e, 0).to_vector<float>(), (std::vector<float>{1, 1, 1}));
+  EXPECT_EQ(ops::sum(e, 1).shape(), (Shape{0}));
+  EXPECT_FLOAT_EQ(ops::sum(e).item<float>(), 0.0f);
+  EXPECT_TRUE(std::isnan(ops::mean(e).item<float>()));
+  EXPECT_THROW(ops::max(e, 0), ShapeError);
+  EXPECT_THROW(ops::argmax(e, 0), ShapeError);
 }
 
 }  // namespace
