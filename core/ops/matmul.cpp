@@ -63,6 +63,12 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool transpose_a, bool tra
   FATHOM_CHECK(!(transpose_a && a_in.dim() < 2) && !(transpose_b && b_in.dim() < 2), ShapeError,
                "matmul: transpose needs an operand of rank >= 2, received ", shape_to_string(a_in.shape()),
                " x ", shape_to_string(b_in.shape()));
+  // Check the inner dimensions on the shapes the caller passed, before vectors become matrices.
+  const std::int64_t k_a = transpose_a ? a_in.shape()[a_in.dim() - 2] : a_in.shape().back();
+  const std::int64_t k_b = b_in.dim() == 1 ? b_in.shape()[0] : b_in.shape()[b_in.dim() - (transpose_b ? 1 : 2)];
+  FATHOM_CHECK(k_a == k_b, ShapeError, "matmul: inner dimensions differ: ", shape_to_string(a_in.shape()),
+               transpose_a ? "^T" : "", " x ", shape_to_string(b_in.shape()), transpose_b ? "^T" : "", " (", k_a,
+               " vs ", k_b, ")");
   Tensor a = transpose_a ? swap_last(a_in) : a_in;
   Tensor b = transpose_b ? swap_last(b_in) : b_in;
   // A vector operand becomes a matrix and its dimension is dropped again (NumPy).

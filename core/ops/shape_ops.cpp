@@ -18,21 +18,29 @@ Tensor view_op(const char* name, const Tensor& x, std::function<Tensor(const Ten
       is_floating(x.dtype()) ? std::move(backward) : nullptr);
 }
 
+/// The requested shape as the user wrote it (-1 stays -1, not Keras's "None").
+std::string requested(const Shape& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 Shape infer_shape(const Tensor& x, Shape shape) {
+  const Shape asked = shape;
   std::int64_t known = 1;
   int unknown = -1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
-      FATHOM_CHECK(unknown < 0, ShapeError, "reshape: only one dimension can be -1, received ", shape_to_string(shape));
+      FATHOM_CHECK(unknown < 0, ShapeError, "reshape: only one dimension can be -1, received ", requested(asked));
       unknown = static_cast<int>(i);
     } else {
-      FATHOM_CHECK(shape[i] >= 0, ShapeError, "reshape: invalid dimension ", shape[i], " in ", shape_to_string(shape));
+      FATHOM_CHECK(shape[i] >= 0, ShapeError, "reshape: invalid dimension ", shape[i], " in ", requested(asked));
       known *= shape[i];
     }
   }
   if (unknown >= 0) {
     FATHOM_CHECK(known > 0 && x.numel() % known == 0, ShapeError, "reshape: cannot reshape ",
-                 shape_to_string(x.shape()), " (", x.numel(), " elements) into ", shape_to_string(shape));
+                 shape_to_string(x.shape()), " (", x.numel(), " elements) into ", requested(asked));
     shape[unknown] = x.numel() / known;
   }
   FATHOM_CHECK(shape_numel(shape) == x.numel(), ShapeError, "reshape: cannot reshape ", shape_to_string(x.shape()),
