@@ -2,6 +2,8 @@
 #include "core/threading.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -19,17 +21,19 @@ namespace {
 
 thread_local bool tls_in_parallel_region = false;
 
-/// Workers sleep on a condition variable between jobs. A job is one parallel_for: chunk i goes
-/// to worker i - 1 (chunk 0 runs on the caller).
+/// Chunk i of a job runs on worker i - 1 (chunk 0 on the caller). After a job, workers spin for
+/// a short, bounded time (kSpinTime) before sleeping on a condition variable: waking a sleeping
+/// thread costs 50-70 us on our VMs, longer than most kernels, while a bounded spin cannot turn
+/// into two pools fighting over the cores for long (docs/performance.md, lesson 1).
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) {
     for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
   }
   ~ThreadPool() {
+    stop_.store(true);
     {
       std::lock_guard lock(mutex_);
-      stop_ = true;
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -37,22 +41,38 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   void run(int chunks, const std::function<void(int)>& task) {
-    std::unique_lock lock(mutex_);
     task_ = &task;
     chunks_ = chunks;
-    pending_ = chunks - 1;
     error_ = nullptr;
-    ++generation_;
-    lock.unlock();
-    wake_.notify_all();
+    // Every worker checks in, even those without a chunk, so that none can read the next job's
+    // task_/chunks_ while still looking at this one.
+    pending_.store(static_cast<int>(workers_.size()));
+    generation_.fetch_add(1);  // seq_cst: pairs with the sleeping_ increment in worker_loop
+    if (sleeping_.load() > 0) {
+      { std::lock_guard lock(mutex_); }
+      wake_.notify_all();
+    }
     run_chunk(0);
-    lock.lock();
-    done_.wait(lock, [this] { return pending_ == 0; });
+    for (int spins = 0; pending_.load(std::memory_order_acquire) > 0; ++spins) {
+      if (spins < 1 << 14) {
+        cpu_relax();
+      } else {
+        std::this_thread::yield();
+      }
+    }
     task_ = nullptr;
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
+  static constexpr auto kSpinTime = std::chrono::microseconds(50);
+
+  static void cpu_relax() {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+  }
+
   void run_chunk(int chunk) {
     tls_in_parallel_region = true;
     try {
@@ -64,29 +84,41 @@ class ThreadPool {
     tls_in_parallel_region = false;
   }
 
+  /// Waits until the generation moves past `seen` (or the pool stops): spin, then sleep.
+  std::uint64_t wait_for_job(std::uint64_t seen) {
+    const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
+    for (int i = 0;; ++i) {
+      const std::uint64_t g = generation_.load();
+      if (g != seen || stop_.load()) return g;
+      cpu_relax();
+      if ((i & 63) == 63 && std::chrono::steady_clock::now() > spin_until) break;
+    }
+    std::unique_lock lock(mutex_);
+    sleeping_.fetch_add(1);
+    wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
+    sleeping_.fetch_sub(1);
+    return generation_.load();
+  }
+
   void worker_loop(int index) {
     std::uint64_t seen = 0;
-    std::unique_lock lock(mutex_);
     while (true) {
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      if (index >= chunks_) continue;
-      lock.unlock();
-      run_chunk(index);
-      lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      seen = wait_for_job(seen);
+      if (stop_.load()) return;
+      if (index < chunks_) run_chunk(index);
+      pending_.fetch_sub(1, std::memory_order_release);
     }
   }
 
   std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_;
   std::vector<std::thread> workers_;
   const std::function<void(int)>* task_ = nullptr;
   int chunks_ = 0;
-  int pending_ = 0;
-  std::uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<int> pending_{0};
+  std::atomic<int> sleeping_{0};
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
   std::exception_ptr error_;
 };
 

@@ -88,7 +88,8 @@ void reduce_rows(const T* in, T* out, std::int64_t outer, std::int64_t r, std::i
     return;
   }
   // Reduce over the middle axis: accumulate whole inner rows, vectorised across `inner`.
-  parallel_for(outer * inner, 32768, [&](std::int64_t b, std::int64_t e) {
+  parallel_for(outer * inner, std::max<std::int64_t>(64, 65536 / std::max<std::int64_t>(r, 1)),
+               [&](std::int64_t b, std::int64_t e) {
     // Work in units of (o, inner-range) so that each thread owns disjoint outputs.
     std::int64_t idx = b;
     while (idx < e) {

@@ -46,7 +46,7 @@ struct RowLoop {
 
   /// f(offsets, n, inner_strides) for each row; offsets are element offsets per operand.
   template <class F>
-  void run(F&& f, std::int64_t grain_elements = 1 << 15) const {
+  void run(F&& f, std::int64_t grain_elements = 1 << 16) const {
     const std::int64_t n = inner();
     const std::int64_t total_rows = rows();
     const std::int64_t outer_rank = static_cast<std::int64_t>(shape.size()) - 1;
@@ -72,6 +72,15 @@ struct RowLoop {
         }
       }
     };
+    if (total_rows == 1) {
+      // One long row (a contiguous tensor): split the row itself.
+      parallel_for(n, grain_elements, [&](std::int64_t b, std::int64_t e) {
+        std::array<std::int64_t, N> off{};
+        for (int k = 0; k < N; ++k) off[k] = b * inner_strides[k];
+        f(off, e - b, inner_strides);
+      });
+      return;
+    }
     const std::int64_t grain_rows = std::max<std::int64_t>(1, grain_elements / std::max<std::int64_t>(n, 1));
     parallel_for(total_rows, grain_rows, body);
   }

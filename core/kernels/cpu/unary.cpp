@@ -15,7 +15,21 @@
 namespace fathom::kernels::cpu {
 namespace {
 
-constexpr std::int64_t kGrain = 1 << 14;
+// Per-thread chunk sizes: below ~64K elements a second thread does not pay for a cheap op
+// (relu, add); transcendental ones (exp, tanh, erf) are worth splitting from ~8K.
+constexpr std::int64_t kCheapGrain = 1 << 16;
+constexpr std::int64_t kCostlyGrain = 1 << 13;
+
+bool is_costly(UnaryKind kind) {
+  switch (kind) {
+    case UnaryKind::kExp: case UnaryKind::kLog: case UnaryKind::kTanh: case UnaryKind::kSigmoid:
+    case UnaryKind::kElu: case UnaryKind::kSelu: case UnaryKind::kGelu: case UnaryKind::kGeluTanh:
+    case UnaryKind::kSoftplus: case UnaryKind::kSwish: case UnaryKind::kPowScalar: case UnaryKind::kSqrt:
+      return true;
+    default:
+      return false;
+  }
+}
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 constexpr double kSqrt2OverPi = 0.7978845608028654;
@@ -29,14 +43,15 @@ auto view(T* p, std::size_t n) {
 
 /// Runs f(chunk_begin, chunk_length) over [0, n) in parallel chunks.
 template <class F>
-void chunks(std::int64_t n, F&& f) {
-  parallel_for(n, kGrain, [&](std::int64_t b, std::int64_t e) { f(b, static_cast<std::size_t>(e - b)); });
+void chunks(UnaryKind kind, std::int64_t n, F&& f) {
+  parallel_for(n, is_costly(kind) ? kCostlyGrain : kCheapGrain,
+               [&](std::int64_t b, std::int64_t e) { f(b, static_cast<std::size_t>(e - b)); });
 }
 
 template <class T>
 void forward(UnaryKind kind, const T* xp, T* yp, std::int64_t n, UnaryParams p) {
   const T a = static_cast<T>(p.alpha), b = static_cast<T>(p.beta);
-  chunks(n, [&](std::int64_t off, std::size_t len) {
+  chunks(kind, n, [&](std::int64_t off, std::size_t len) {
     auto x = view(xp + off, len);
     auto y = view(yp + off, len);
     switch (kind) {
@@ -75,7 +90,7 @@ void forward(UnaryKind kind, const T* xp, T* yp, std::int64_t n, UnaryParams p) 
 template <class T>
 void backward(UnaryKind kind, const T* xp, const T* yp, const T* gp, T* op, std::int64_t n, UnaryParams p) {
   const T a = static_cast<T>(p.alpha), b = static_cast<T>(p.beta);
-  chunks(n, [&](std::int64_t off, std::size_t len) {
+  chunks(kind, n, [&](std::int64_t off, std::size_t len) {
     auto x = view(xp + off, len);
     auto y = view(yp + off, len);
     auto g = view(gp + off, len);
