@@ -2,7 +2,8 @@
 // Micro-benchmarks of the core: matmul through Fathom (ops::matmul, with transposed views) vs
 // raw cblas_sgemm on the same shapes, and a few elementwise ops. Prints one CSV line per case:
 //   impl,case,threads,median_us,gflops_or_gelems
-// Run through bench/run_core.sh, which runs PyTorch on the same cases in the same session.
+// Raw sgemm runs on OpenBLAS's own threads; Fathom splits GEMMs over its pool with OpenBLAS
+// single-threaded. Run through bench/run_core.sh, which runs PyTorch on the same cases in the same session.
 #include <cblas.h>
 
 #include <algorithm>
@@ -64,11 +65,14 @@ int main(int argc, char** argv) {
     const Tensor b = fathom::random::normal(g.trans_b ? fathom::Shape{g.n, g.k} : fathom::Shape{g.k, g.n});
     Tensor c = Tensor::empty({g.m, g.n});
     const double flop = 2.0 * g.m * g.n * g.k;
+    // Raw OpenBLAS with its own threads, as a user calling it directly would run it.
+    openblas_set_num_threads(threads);
     const double raw = median_us([&] {
       cblas_sgemm(CblasRowMajor, g.trans_a ? CblasTrans : CblasNoTrans, g.trans_b ? CblasTrans : CblasNoTrans, g.m,
                   g.n, g.k, 1.0f, a.data<float>(), g.trans_a ? g.m : g.k, b.data<float>(), g.trans_b ? g.k : g.n,
                   0.0f, c.data<float>(), g.n);
     });
+    openblas_set_num_threads(1);  // Fathom's setting: one pool, its own
     const double ours = median_us([&] { c = ops::matmul(a, b, g.trans_a, g.trans_b); });
     std::printf("openblas_sgemm,%s,%d,%.2f,%.1f\n", g.name, threads, raw, flop / raw / 1e3);
     std::printf("fathom,%s,%d,%.2f,%.1f\n", g.name, threads, ours, flop / ours / 1e3);

@@ -156,7 +156,9 @@ ThreadPool& pool() {
   if (!slot) {
     warn_about_generic_blas_once();
     const int n = thread_setting() > 0 ? thread_setting() : hardware_threads();
-    openblas_set_num_threads(n);
+    // One pool: OpenBLAS stays single-threaded and large GEMMs are split over this pool
+    // (core/kernels/cpu/matmul.cpp).
+    openblas_set_num_threads(1);
     slot = std::make_unique<ThreadPool>(n);
   }
   return *slot;

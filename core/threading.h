@@ -5,9 +5,9 @@
 
 namespace fathom {
 
-/// Sets the number of threads for every pool Fathom uses: OpenBLAS's and Fathom's own. A kernel
-/// uses one or the other, never both at once, and Fathom's workers block (they do not spin)
-/// when idle, so two pools never fight over the cores (docs/performance.md, lesson 1).
+/// Sets the number of threads Fathom computes with. There is one pool: OpenBLAS is kept
+/// single-threaded and large GEMMs are split over Fathom's pool, so two pools never fight over
+/// the cores (docs/performance.md, lesson 1). Idle workers spin for at most 50 us, then sleep.
 /// n <= 0 means all hardware threads.
 void set_num_threads(int n);
 int num_threads();

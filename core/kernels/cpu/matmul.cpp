@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Batched matmul on OpenBLAS sgemm/dgemm. A transposed view is passed to BLAS as a transpose
 // flag with its leading dimension; only operands that are neither row- nor column-major in
-// their last two dims are copied. (This TU includes <cblas.h>, so never xtensor-blas:
-// docs/toolchain.md §1.)
+// their last two dims are copied. OpenBLAS runs single-threaded: a large GEMM is split into row
+// (or column) blocks over Fathom's own pool, so that only one pool ever runs (OpenBLAS's idle
+// threads busy-wait after each call and would fight Fathom's workers; docs/performance.md,
+// lesson 1). (This TU includes <cblas.h>, so never xtensor-blas: docs/toolchain.md §1.)
 #include <cblas.h>
 
 #include <algorithm>
 
 #include "core/kernels/cpu/cpu_backend.h"
 #include "core/kernels/cpu/strided.h"
+#include "core/threading.h"
 
 namespace fathom::kernels::cpu {
 namespace {
@@ -45,6 +48,33 @@ void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n
   cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
 }
 
+/// C = op(A) op(B), split into blocks of rows of C (or of columns when C is wide and short)
+/// across Fathom's threads. Each block is one single-threaded BLAS call over the same K, so the
+/// result does not depend on the thread count.
+template <class T>
+void parallel_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n, std::int64_t k,
+                   const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
+  constexpr double kMinFlopsPerThread = 1 << 20;
+  const int threads = num_threads();
+  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const int blocks = static_cast<int>(std::min<double>(threads, flops / kMinFlopsPerThread));
+  if (blocks <= 1) {
+    gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
+    return;
+  }
+  if (m >= 8 * blocks || m >= n) {
+    parallel_for(m, (m + blocks - 1) / blocks, [&](std::int64_t r0, std::int64_t r1) {
+      const T* a_rows = ta == CblasNoTrans ? a + r0 * lda : a + r0;
+      gemm(ta, tb, r1 - r0, n, k, a_rows, lda, b, ldb, c + r0 * ldc, ldc);
+    });
+  } else {
+    parallel_for(n, (n + blocks - 1) / blocks, [&](std::int64_t c0, std::int64_t c1) {
+      const T* b_cols = tb == CblasNoTrans ? b + c0 : b + c0 * ldb;
+      gemm(ta, tb, m, c1 - c0, k, a, lda, b_cols, ldb, c + c0, ldc);
+    });
+  }
+}
+
 /// True when every batch dim of `op` can be folded into its rows: a non-transposed operand
 /// whose batch strides continue its row stride.
 bool foldable_into_rows(const GemmOperand& op) {
@@ -78,7 +108,7 @@ Tensor CpuBackend::matmul(const Tensor& a_in, const Tensor& b_in, const Shape& o
     const bool b_shared = b.tensor.dim() == 2 || b.tensor.numel() == k * n;  // no batch in b
     if (batch == 1 || (b_shared && a.tensor.dim() == rank && foldable_into_rows(a))) {
       // One GEMM: [batch*M, K] x [K, N].
-      gemm(a.trans, b.trans, batch * m, n, k, pa, a.ld, pb, b.ld, pc, n);
+      parallel_gemm(a.trans, b.trans, batch * m, n, k, pa, a.ld, pb, b.ld, pc, n);
       return;
     }
     // One GEMM per batch entry; batch dims broadcast via zero strides.
@@ -97,7 +127,7 @@ Tensor CpuBackend::matmul(const Tensor& a_in, const Tensor& b_in, const Shape& o
         oa += idx * sa[d];
         ob += idx * sb[d];
       }
-      gemm(a.trans, b.trans, m, n, k, pa + oa, a.ld, pb + ob, b.ld, pc + i * m * n, n);
+      parallel_gemm(a.trans, b.trans, m, n, k, pa + oa, a.ld, pb + ob, b.ld, pc + i * m * n, n);
     }
   });
   return out;
