@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/tensor.h"
+#include "core/variable.h"
+
+namespace fathom::layers {
+
+class Initializer;
+class Regularizer;
+class Constraint;
+
+/// Base of every layer, with Keras's contract:
+/// - the constructor only stores the config (named Options structs whose fields are the Keras
+///   argument names);
+/// - build(input_shape) creates the weights through add_weight (shapes include the batch
+///   dimension, -1 when unknown, as Keras's None);
+/// - call(inputs, training) computes; operator() builds on first use and checks later inputs
+///   against the shape seen at build time, with errors that name the layer;
+/// - get_config() returns the Keras argument names; each subclass has a static from_config.
+/// Layers with several inputs (merge layers) override the *_multi methods instead.
+class Layer {
+ public:
+  /// An empty `name` is replaced by Keras's automatic name: `prefix`, `prefix_1`, ...
+  Layer(std::string name, const std::string& prefix);
+  virtual ~Layer();
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  virtual std::string class_name() const = 0;
+  const std::string& name() const { return name_; }
+  bool trainable() const { return trainable_; }
+  /// Freezes or unfreezes the layer and its weights (Keras's layer.trainable = ...).
+  virtual void set_trainable(bool trainable);
+  bool built() const { return built_; }
+
+  Tensor operator()(const Tensor& x, bool training = false);
+  Tensor operator()(const TensorList& inputs, bool training = false);
+
+  virtual void build(const Shape& input_shape) { (void)input_shape; }
+  virtual Tensor call(const Tensor& x, bool training);
+  virtual Shape compute_output_shape(const Shape& input_shape) const { return input_shape; }
+  /// Multi-input forms; the defaults accept exactly one input and forward to the forms above.
+  virtual void build_multi(const std::vector<Shape>& input_shapes);
+  virtual Tensor call_multi(const TensorList& inputs, bool training);
+  virtual Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const;
+  /// How many inputs call accepts: 1 for most layers, 0 for "two or more" (merge layers).
+  virtual int num_inputs() const { return 1; }
+
+  /// Builds without data (Sequential.build, summary): marks the layer built.
+  void build_from_shapes(const std::vector<Shape>& input_shapes);
+  const std::vector<Shape>& built_input_shapes() const { return built_input_shapes_; }
+
+  /// {name, trainable, dtype} plus the subclass's keys.
+  virtual Config get_config() const;
+
+  /// Weights in creation order (Keras's layer.weights); nested layers' weights included.
+  virtual std::vector<Variable> weights() const;
+  std::vector<Variable> trainable_weights() const;
+  std::vector<Variable> non_trainable_weights() const;
+  /// A weight by its short name ("kernel"); ValueError listing the names if absent.
+  Variable weight(const std::string& short_name) const;
+  std::int64_t count_params() const;
+
+  /// Regularization terms of the last call (weight and activity regularizers), added to the
+  /// training loss by Model.
+  virtual TensorList losses() const;
+
+ protected:
+  /// Creates a weight named "<layer name>/<name>" and initializes it now.
+  Variable add_weight(const std::string& name, const Shape& shape, const Initializer& initializer,
+                      bool trainable = true, std::shared_ptr<Regularizer> regularizer = nullptr,
+                      std::shared_ptr<Constraint> constraint = nullptr, DType dtype = DType::kFloat32);
+  void add_loss(const Tensor& loss) { call_losses_.push_back(loss); }
+  /// Throws ShapeError "<Class> '<name>': <message>" for input checks in build/call.
+  [[noreturn]] void fail(const std::string& message) const;
+
+ private:
+  struct WeightEntry {
+    Variable variable;
+    std::string short_name;
+    std::shared_ptr<Regularizer> regularizer;
+    std::shared_ptr<Constraint> constraint;
+  };
+  void check_input(const std::vector<Shape>& shapes);
+
+  std::string name_;
+  bool trainable_ = true;
+  bool built_ = false;
+  std::vector<Shape> built_input_shapes_;
+  std::vector<WeightEntry> weights_;
+  TensorList call_losses_;
+
+  friend class ConstraintApplier;
+ public:
+  /// Applies each weight's constraint in place (optimizers call it after an update).
+  void apply_constraints();
+};
+
+/// Resets the automatic name counters (keras.backend.clear_session), for tests.
+void reset_layer_names();
+
+}  // namespace fathom::layers

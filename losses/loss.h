@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/tensor.h"
+
+namespace fathom::losses {
+
+/// Keras's reductions. sum_over_batch_size (the default) divides the weighted sum by the number
+/// of elements of the per-sample loss (batch size for [B] losses), as Keras 3 does.
+enum class Reduction { kSumOverBatchSize, kSum, kNone, kMean };
+Reduction parse_reduction(const std::string& name);  // ConfigError listing the valid names
+std::string reduction_name(Reduction r);
+
+/// Base of every loss: `call` computes the per-sample loss ([B] or [B, ...], the last axis
+/// already reduced), and operator() applies sample weights and the reduction (Keras's
+/// Loss.__call__). Config keys: name, reduction, plus each loss's own (from_logits, ...).
+class Loss {
+ public:
+  Loss(std::string name, Reduction reduction) : name_(std::move(name)), reduction_(reduction) {}
+  virtual ~Loss() = default;
+
+  virtual std::string class_name() const = 0;
+  const std::string& name() const { return name_; }
+  Reduction reduction() const { return reduction_; }
+
+  /// Per-sample loss. y_true and y_pred are checked for compatible shapes by each loss; errors
+  /// name the loss and both shapes.
+  virtual Tensor call(const Tensor& y_true, const Tensor& y_pred) const = 0;
+  /// The reduced loss; sample_weight ([B] or broadcastable to the per-sample loss) is optional.
+  Tensor operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) const;
+
+  virtual Config get_config() const;
+
+ private:
+  std::string name_;
+  Reduction reduction_;
+};
+
+/// A loss from its Keras name or alias ("mse", "sparse_categorical_crossentropy", ...) or a
+/// {class_name, config} mapping; unknown names are a ConfigError with a did-you-mean.
+std::unique_ptr<Loss> get_loss(const Config& name_or_config);
+std::vector<std::string> registered_losses();
+
+}  // namespace fathom::losses

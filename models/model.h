@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "callbacks/callback.h"
+#include "core/config.h"
+#include "layers/layer.h"
+
+namespace fathom::losses {
+class Loss;
+class Metric;
+}  // namespace fathom::losses
+namespace fathom::optimizers {
+class Optimizer;
+}
+namespace fathom::callbacks {
+class History;
+}
+
+namespace fathom::models {
+
+/// compile()'s arguments. Strings and {class_name, config} mappings resolve through the
+/// registries; the *_object fields take ready-made objects instead.
+struct CompileOptions {
+  Config optimizer = "rmsprop";  // Keras's default
+  std::shared_ptr<optimizers::Optimizer> optimizer_object;
+  Config loss;  // one loss, or a list with one per output
+  std::vector<std::shared_ptr<losses::Loss>> loss_objects;
+  Config metrics = Config::list();  // names or configs, applied to every output
+  std::vector<double> loss_weights;  // one per output; default all 1
+  bool run_eagerly = false;
+};
+
+/// fit()'s arguments, as Keras's (verbose: 0 silent, 1 progress bar, 2 one line per epoch).
+struct FitOptions {
+  int batch_size = 32;
+  int epochs = 1;
+  int verbose = 1;
+  double validation_split = 0.0;
+  std::optional<std::pair<TensorList, TensorList>> validation_data;
+  bool shuffle = true;
+  std::map<std::int64_t, double> class_weight;
+  Tensor sample_weight;
+  int initial_epoch = 0;
+  int steps_per_epoch = 0;  // 0: the whole data set
+  int validation_freq = 1;
+  std::vector<callbacks::CallbackPtr> callbacks;
+  std::optional<std::uint64_t> seed;  // shuffling; unset: drawn from the global generator
+};
+
+struct EvaluateOptions {
+  int batch_size = 32;
+  int verbose = 1;
+  Tensor sample_weight;
+  std::vector<callbacks::CallbackPtr> callbacks;
+};
+
+/// A trainable graph of layers (Keras's Model): Sequential and the functional Model derive
+/// from it. A Model is also a Layer, so models nest.
+class Model : public layers::Layer {
+ public:
+  using layers::Layer::Layer;
+  ~Model() override;
+
+  void compile(CompileOptions options);
+  bool compiled() const { return compiled_; }
+
+  std::shared_ptr<callbacks::History> fit(const TensorList& x, const TensorList& y, const FitOptions& options = {});
+  std::shared_ptr<callbacks::History> fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+  callbacks::Logs evaluate(const TensorList& x, const TensorList& y, const EvaluateOptions& options = {});
+  callbacks::Logs evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& options = {});
+  TensorList predict_multi(const TensorList& x, int batch_size = 32, int verbose = 0);
+  Tensor predict(const Tensor& x, int batch_size = 32, int verbose = 0);
+
+  callbacks::Logs train_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight = {});
+  callbacks::Logs train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = {});
+  callbacks::Logs test_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight = {});
+  callbacks::Logs test_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = {});
+  Tensor predict_on_batch(const Tensor& x);
+
+  /// Keras's summary table: layer (type), output shape, params; totals.
+  std::string summary() const;
+
+  /// The model's forward pass on several inputs/outputs (Layer::call is the one-output form).
+  virtual TensorList call_model(const TensorList& inputs, bool training) = 0;
+  Tensor call(const Tensor& x, bool training) override;
+  Tensor call_multi(const TensorList& inputs, bool training) override;
+  int num_inputs() const override { return 0; }
+
+  /// The layers in order (for Sequential, as added; for functional models, topologically).
+  virtual std::vector<layers::Layer*> layers() const = 0;
+  /// Output shapes per layer, for summary(); empty when the model is not built.
+  virtual std::vector<std::vector<Shape>> layer_output_shapes() const = 0;
+
+  std::vector<Variable> weights() const override;
+  TensorList losses() const override;
+  std::vector<Tensor> get_weights() const;
+  /// Values in weights() order; ShapeError naming the weight on a mismatch, nothing changed.
+  void set_weights(const std::vector<Tensor>& values);
+
+  optimizers::Optimizer* optimizer() const { return optimizer_.get(); }
+  const std::vector<std::shared_ptr<losses::Loss>>& loss_functions() const { return losses_; }
+  /// Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch/epoch.
+  bool stop_training = false;
+
+ private:
+  struct StepResult;
+  void require_compiled(const char* what) const;
+  Tensor total_loss(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);
+  void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);
+  callbacks::Logs metric_logs(const std::string& prefix) const;
+  void reset_metrics();
+
+  bool compiled_ = false;
+  CompileOptions compile_options_;
+  std::shared_ptr<optimizers::Optimizer> optimizer_;
+  std::vector<std::shared_ptr<losses::Loss>> losses_;
+  std::vector<double> loss_weights_;
+  std::unique_ptr<losses::Metric> loss_tracker_;
+  std::vector<std::unique_ptr<losses::Metric>> metrics_;  // per output, in order
+};
+
+}  // namespace fathom::models
