@@ -2,12 +2,11 @@
 // The `fathom` command line. Exit codes: 0 success, 1 failure while running, 2 bad usage.
 #include <CLI/CLI.hpp>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "apps/blas_reexec.h"
 #include "apps/demo.h"
 #include "core/blas_info.h"
 #include "core/device.h"
@@ -26,20 +25,10 @@ std::string version_text() {
   return text;
 }
 
-/// OpenBLAS picks its kernels when it is loaded; when it picked generic ones for a CPU it does
-/// not know (core/blas_info.h), run again with OPENBLAS_CORETYPE set. A user's own setting wins.
-void maybe_reexec_with_better_blas(char** argv) {
-  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
-  const std::string coretype = fathom::suggested_blas_coretype();
-  if (coretype.empty()) return;
-  setenv("OPENBLAS_CORETYPE", coretype.c_str(), 1);
-  execv("/proc/self/exe", argv);  // returns only on failure: carry on with the slower kernels
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  maybe_reexec_with_better_blas(argv);
+  fathom::apps::maybe_reexec_with_better_blas(argv);
   CLI::App app{"Fathom: Keras-style deep learning in C++", "fathom"};
   app.set_version_flag("--version", version_text());
   int threads = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ class Layer {
   /// {name, trainable, dtype} plus the subclass's keys.
   virtual Config get_config() const;
 
+  /// The input shape given with the layer (Keras's input_shape / batch_input_shape on the first
+  /// layer of a Sequential), batch dimension included; Sequential builds from it.
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+  void set_declared_input_shape(Shape batch_shape) { declared_input_shape_ = std::move(batch_shape); }
+
   /// Weights in creation order (Keras's layer.weights); nested layers' weights included.
   virtual std::vector<Variable> weights() const;
   std::vector<Variable> trainable_weights() const;
@@ -89,13 +95,13 @@ class Layer {
   void check_input(const std::vector<Shape>& shapes);
 
   std::string name_;
+  std::optional<Shape> declared_input_shape_;
   bool trainable_ = true;
   bool built_ = false;
   std::vector<Shape> built_input_shapes_;
   std::vector<WeightEntry> weights_;
   TensorList call_losses_;
 
-  friend class ConstraintApplier;
  public:
   /// Applies each weight's constraint in place (optimizers call it after an update).
   void apply_constraints();

@@ -65,7 +65,7 @@ struct EvaluateOptions {
 /// from it. A Model is also a Layer, so models nest.
 class Model : public layers::Layer {
  public:
-  using layers::Layer::Layer;
+  Model(std::string name, const std::string& prefix);
   ~Model() override;
 
   void compile(CompileOptions options);
@@ -110,8 +110,12 @@ class Model : public layers::Layer {
   bool stop_training = false;
 
  private:
-  struct StepResult;
+  /// One optimizer step on a batch; updates the loss tracker and metrics (no reset).
+  void train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
+  void test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   void require_compiled(const char* what) const;
+  callbacks::Logs run_test_loop(const TensorList& x, const TensorList& y, const Tensor& sample_weight, int batch_size,
+                                const std::vector<callbacks::CallbackPtr>& callbacks);
   Tensor total_loss(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);
   void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);
   callbacks::Logs metric_logs(const std::string& prefix) const;

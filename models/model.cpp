@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+// Model: compile, the weights of all layers, and the train/test steps (fit's loops are in
+// model_fit.cpp, summary() in summary.cpp).
+#include "models/model.h"
+
+#include <set>
+
+#include "core/autograd/gradient_tape.h"
+#include "core/autograd/recorder.h"
+#include "core/ops.h"
+#include "losses/loss.h"
+#include "losses/metric.h"
+#include "optimizers/optimizer.h"
+
+namespace fathom::models {
+
+Model::Model(std::string name, const std::string& prefix) : layers::Layer(std::move(name), prefix) {}
+
+Model::~Model() = default;
+
+void Model::require_compiled(const char* what) const {
+  FATHOM_CHECK(compiled_, ValueError, class_name(), " '", name(), "': ", what,
+               " needs a compiled model; call compile(optimizer, loss, metrics) first");
+}
+
+Tensor Model::call(const Tensor& x, bool training) { return call_multi({x}, training); }
+
+Tensor Model::call_multi(const TensorList& inputs, bool training) {
+  TensorList outputs = call_model(inputs, training);
+  FATHOM_CHECK(outputs.size() == 1, ValueError, class_name(), " '", name(), "' has ", outputs.size(),
+               " outputs; use call_model() to get them all");
+  return outputs[0];
+}
+
+std::vector<Variable> Model::weights() const {
+  std::vector<Variable> out;
+  std::set<std::uint64_t> seen;  // shared layers contribute their weights once
+  for (layers::Layer* l : layers()) {
+    for (const Variable& v : l->weights()) {
+      if (seen.insert(v.value().id()).second) out.push_back(v);
+    }
+  }
+  return out;
+}
+
+TensorList Model::losses() const {
+  TensorList out;
+  for (layers::Layer* l : layers()) {
+    for (const Tensor& t : l->losses()) out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<Tensor> Model::get_weights() const {
+  std::vector<Tensor> out;
+  for (const Variable& v : weights()) out.push_back(v.value().clone());
+  return out;
+}
+
+void Model::set_weights(const std::vector<Tensor>& values) {
+  const std::vector<Variable> vars = weights();
+  FATHOM_CHECK(values.size() == vars.size(), ValueError, class_name(), " '", name(), "': set_weights received ",
+               values.size(), " arrays for ", vars.size(), " weights");
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    FATHOM_CHECK(values[i].shape() == vars[i].shape(), ShapeError, class_name(), " '", name(), "': weight '",
+                 vars[i].name(), "' has shape ", shape_to_string(vars[i].shape()), ", the value has ",
+                 shape_to_string(values[i].shape()), "; nothing was changed");
+  }
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    Variable v = vars[i];
+    v.assign(values[i].dtype() == v.dtype() ? values[i] : ops::cast(values[i], v.dtype()));
+  }
+}
+
+void Model::compile(CompileOptions options) {
+  optimizer_ = options.optimizer_object ? options.optimizer_object : optimizers::get_optimizer(options.optimizer);
+  losses_.clear();
+  if (!options.loss_objects.empty()) {
+    losses_ = options.loss_objects;
+  } else if (options.loss.is_list()) {
+    for (const Config& l : options.loss.items()) losses_.push_back(losses::get_loss(l));
+  } else if (!options.loss.is_null()) {
+    losses_.push_back(losses::get_loss(options.loss));
+  }
+  FATHOM_CHECK(!losses_.empty(), ValueError, class_name(), " '", name(), "': compile needs a loss");
+  loss_weights_ = options.loss_weights;
+  FATHOM_CHECK(loss_weights_.empty() || loss_weights_.size() == losses_.size(), ValueError, class_name(), " '", name(),
+               "': loss_weights has ", loss_weights_.size(), " entries for ", losses_.size(), " losses");
+  loss_tracker_ = std::make_unique<losses::Mean>("loss");
+  metrics_.clear();
+  compile_options_ = std::move(options);
+  compiled_ = true;
+}
+
+Tensor Model::total_loss(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight) {
+  FATHOM_CHECK(y.size() == y_pred.size(), ValueError, class_name(), " '", name(), "': ", y.size(),
+               " targets for ", y_pred.size(), " outputs");
+  FATHOM_CHECK(losses_.size() == 1 || losses_.size() == y_pred.size(), ValueError, class_name(), " '", name(), "': ",
+               losses_.size(), " losses for ", y_pred.size(), " outputs");
+  Tensor total;
+  for (std::size_t i = 0; i < y_pred.size(); ++i) {
+    const losses::Loss& loss = *losses_[losses_.size() == 1 ? 0 : i];
+    Tensor term = loss(y[i], y_pred[i], sample_weight);
+    if (!loss_weights_.empty()) term = ops::mul(term, loss_weights_[i]);
+    total = total.defined() ? ops::add(total, term) : term;
+  }
+  for (const Tensor& reg : losses()) total = ops::add(total, ops::cast(reg, total.dtype()));
+  return total;
+}
+
+void Model::update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight) {
+  autograd::NoRecordGuard no_record;
+  if (metrics_.empty() && compile_options_.metrics.is_list() && !compile_options_.metrics.items().empty()) {
+    // Resolved on first use: "accuracy" depends on the loss and the output shape (Keras).
+    for (std::size_t o = 0; o < y_pred.size(); ++o) {
+      const std::string loss_name = losses_[losses_.size() == 1 ? 0 : o]->class_name();
+      Shape out_shape = y_pred[o].shape();
+      if (!out_shape.empty()) out_shape[0] = -1;
+      for (const Config& m : compile_options_.metrics.items()) {
+        metrics_.push_back(losses::get_metric(m, loss_name, out_shape));
+      }
+    }
+  }
+  const std::size_t per_output = y_pred.empty() ? 0 : metrics_.size() / y_pred.size();
+  for (std::size_t i = 0; i < metrics_.size(); ++i) {
+    const std::size_t o = per_output ? i / per_output : 0;
+    metrics_[i]->update_state(y[o], y_pred[o], sample_weight);
+  }
+}
+
+callbacks::Logs Model::metric_logs(const std::string& prefix) const {
+  callbacks::Logs logs;
+  if (loss_tracker_) logs.set(prefix + "loss", loss_tracker_->result());
+  for (const auto& m : metrics_) logs.set(prefix + m->name(), m->result());
+  return logs;
+}
+
+void Model::reset_metrics() {
+  if (loss_tracker_) loss_tracker_->reset_state();
+  for (auto& m : metrics_) m->reset_state();
+}
+
+void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
+  const std::int64_t batch = x.at(0).shape().at(0);
+  TensorList y_pred;
+  Tensor loss;
+  {
+    GradientTape tape;
+    y_pred = call_model(x, true);
+    loss = total_loss(y, y_pred, sample_weight);
+    const std::vector<Variable> vars = trainable_weights();
+    const TensorList grads = tape.gradient(loss, vars);
+    optimizer_->apply(grads, vars);
+  }
+  for (layers::Layer* l : layers()) l->apply_constraints();
+  {
+    autograd::NoRecordGuard no_record;
+    // Keras weights each batch's loss by its size, so a short last batch counts less.
+    static_cast<losses::Mean&>(*loss_tracker_).update_values(loss, Tensor::scalar(static_cast<double>(batch), loss.dtype()));
+  }
+  update_metrics(y, y_pred, sample_weight);
+}
+
+void Model::test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
+  autograd::NoRecordGuard no_record;
+  const TensorList y_pred = call_model(x, false);
+  const Tensor loss = total_loss(y, y_pred, sample_weight);
+  static_cast<losses::Mean&>(*loss_tracker_)
+      .update_values(loss, Tensor::scalar(static_cast<double>(x.at(0).shape().at(0)), loss.dtype()));
+  update_metrics(y, y_pred, sample_weight);
+}
+
+callbacks::Logs Model::train_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
+  require_compiled("train_on_batch");
+  reset_metrics();
+  train_step(x, y, sample_weight);
+  return metric_logs("");
+}
+
+callbacks::Logs Model::train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight) {
+  return train_on_batch(TensorList{x}, TensorList{y}, sample_weight);
+}
+
+callbacks::Logs Model::test_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
+  require_compiled("test_on_batch");
+  reset_metrics();
+  test_step(x, y, sample_weight);
+  return metric_logs("");
+}
+
+callbacks::Logs Model::test_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight) {
+  return test_on_batch(TensorList{x}, TensorList{y}, sample_weight);
+}
+
+Tensor Model::predict_on_batch(const Tensor& x) {
+  autograd::NoRecordGuard no_record;
+  return call_multi({x}, false);
+}
+
+}  // namespace fathom::models
