@@ -4,12 +4,15 @@
 #include "layers/input_layer.h"
 #include "layers/layer_config.h"
 #include "layers/registry.h"
+#include "models/functional.h"
 
 namespace fathom::models {
 
 void register_model_classes() {
   static const bool done = [] {
     layers::register_layer("Sequential", &Sequential::from_config);
+    layers::register_layer("Functional", &Functional::from_config);
+    layers::register_layer("Model", &Functional::from_config);  // Keras 2's class name
     return true;
   }();
   (void)done;

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/model.h"
+
+namespace fathom::models {
+
+struct Node;
+
+/// A tensor in a model being defined (Keras's KerasTensor): which layer call produced it and
+/// its shape (batch dimension first, -1 when unknown). Made by Input() and apply().
+class SymbolicTensor {
+ public:
+  SymbolicTensor() = default;
+  SymbolicTensor(std::shared_ptr<Node> node, int index) : node_(std::move(node)), index_(index) {}
+  const Shape& shape() const;
+  const std::shared_ptr<Node>& node() const { return node_; }
+  int index() const { return index_; }
+  bool defined() const { return node_ != nullptr; }
+
+ private:
+  std::shared_ptr<Node> node_;
+  int index_ = 0;
+};
+
+/// One call of a layer in the graph: its inputs and output shape.
+struct Node {
+  std::shared_ptr<layers::Layer> layer;
+  std::vector<SymbolicTensor> inputs;  // empty for an InputLayer
+  Shape output_shape;
+  int node_index = 0;  // how many times the layer was called before this call (Keras's node index)
+};
+
+/// Keras's keras.Input: a symbolic input of shape `shape` (without the batch dimension).
+SymbolicTensor Input(const Shape& shape, std::string name = "", std::int64_t batch_size = -1);
+/// Calls `layer` on symbolic inputs: builds the layer from their shapes (errors name the layer
+/// and the shapes) and records the call. The same layer object may be applied several times
+/// (shared layers); a Model may be applied like a layer (nested models).
+SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs);
+SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input);
+
+/// A model defined by its inputs and outputs (Keras's functional Model): a DAG of layer calls
+/// with any number of inputs and outputs. Config (Keras 3 form): name, trainable, layers (each
+/// with inbound_nodes), input_layers, output_layers; Keras 2's list form of inbound_nodes is
+/// read too.
+class Functional final : public Model {
+ public:
+  Functional(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs, std::string name = "");
+  static std::unique_ptr<layers::Layer> from_config(const Config& config);
+  std::string class_name() const override { return "Functional"; }
+
+  TensorList call_model(const TensorList& inputs, bool training) override;
+  void build_multi(const std::vector<Shape>& input_shapes) override;
+  Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const override;
+  std::vector<layers::Layer*> layers() const override;
+  std::vector<std::vector<Shape>> layer_output_shapes() const override;
+  Config get_config() const override;
+
+  const std::vector<SymbolicTensor>& inputs() const { return inputs_; }
+  const std::vector<SymbolicTensor>& outputs() const { return outputs_; }
+
+ private:
+  std::vector<SymbolicTensor> inputs_, outputs_;
+  std::vector<std::shared_ptr<Node>> order_;  // topological: every node after its inputs
+  std::vector<std::shared_ptr<layers::Layer>> layers_;  // unique, in first-use order
+};
+
+}  // namespace fathom::models
