@@ -247,4 +247,26 @@ FATHOM_INSTANTIATE(std::int32_t)
 FATHOM_INSTANTIATE(std::int64_t)
 #undef FATHOM_INSTANTIATE
 
+template <>
+Tensor Tensor::from_vector<bool>(const std::vector<bool>& values, Shape shape) {
+  if (shape == Shape{-1}) shape = {static_cast<std::int64_t>(values.size())};
+  FATHOM_CHECK(shape_numel(shape) == static_cast<std::int64_t>(values.size()), ShapeError,
+               "Tensor::from_vector: ", values.size(), " values do not fill shape ", shape_to_string(shape));
+  Tensor t = empty(shape, DType::kBool);
+  bool* out = t.data<bool>();
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = values[i];
+  return t;
+}
+
+template <>
+std::vector<bool> Tensor::to_vector<bool>() const {
+  const auto bytes = to_vector<std::int32_t>();
+  return std::vector<bool>(bytes.begin(), bytes.end());
+}
+
+template <>
+bool Tensor::item<bool>() const {
+  return item<std::int32_t>() != 0;
+}
+
 }  // namespace fathom

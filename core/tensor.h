@@ -104,6 +104,11 @@ const T* Tensor::data() const {
   return static_cast<const T*>(raw_data());
 }
 
+// std::vector<bool> is packed, so bool gets its own definitions.
+template <> Tensor Tensor::from_vector<bool>(const std::vector<bool>& values, Shape shape);
+template <> std::vector<bool> Tensor::to_vector<bool>() const;
+template <> bool Tensor::item<bool>() const;
+
 using TensorList = std::vector<Tensor>;
 
 }  // namespace fathom

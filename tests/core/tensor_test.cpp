@@ -115,3 +115,16 @@ TEST(TensorTest, SteadyStateOpsDoNotReachTheSystemAllocator) {
 
 }  // namespace
 }  // namespace fathom
+
+namespace fathom {
+namespace {
+
+TEST(TensorTest, BoolTensorsRoundTrip) {
+  const Tensor b = Tensor::from_vector<bool>({true, false, true}, {3});
+  EXPECT_EQ(b.dtype(), DType::kBool);
+  EXPECT_EQ(b.to_vector<bool>(), (std::vector<bool>{true, false, true}));
+  EXPECT_TRUE(ops::slice_axis(b, 0, 2, 3).item<bool>());
+}
+
+}  // namespace
+}  // namespace fathom
