@@ -92,14 +92,18 @@ void ProgbarLogger::on_test_end(const Logs& logs) {
 void ProgbarLogger::draw(int step, int total, const Logs& logs, bool final_line) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string line = std::to_string(step) + "/" + std::to_string(total) + " ";
-  if (interactive_ || params().verbose == 1) {
+  const bool bar = interactive_ || params().verbose == 1;
+  if (bar) {
     constexpr int kWidth = 20;
     const int filled = total > 0 ? std::min(kWidth, kWidth * step / total) : kWidth;
     for (int i = 0; i < kWidth; ++i) line += i < filled ? "\u2501" : "\u2500";  // ━ done, ─ to go
     line += " ";
   }
   if (final_line || step >= total) {
-    line += format_duration(elapsed) + " " + format_per_step(step > 0 ? elapsed / step : 0);
+    // Keras: "469/469 ━━━━ 2s 4ms/step" with the bar, "469/469 - 2s - 4ms/step" without (verbose 2).
+    const char* sep = bar ? " " : " - ";
+    if (!bar) line += "- ";
+    line += format_duration(elapsed) + sep + format_per_step(step > 0 ? elapsed / step : 0);
   } else {
     line += "ETA: " + format_duration(step > 0 ? elapsed / step * (total - step) : 0);
   }

@@ -36,12 +36,12 @@ SymbolicTensor Input(const Shape& shape, std::string name, std::int64_t batch_si
   return SymbolicTensor(node, 0);
 }
 
-SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input) {
-  return models::apply(layer, std::vector<SymbolicTensor>{input});
+SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input) {
+  return models::call_layer(layer, std::vector<SymbolicTensor>{input});
 }
 
-SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs) {
-  FATHOM_CHECK(layer != nullptr, ValueError, "apply: the layer is null");
+SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs) {
+  FATHOM_CHECK(layer != nullptr, ValueError, "call_layer: the layer is null");
   std::vector<Shape> shapes;
   for (const auto& t : inputs) {
     FATHOM_CHECK(t.defined(), ValueError, layer->class_name(), " '", layer->name(), "': an input is undefined");

@@ -11,7 +11,7 @@ namespace fathom::models {
 struct Node;
 
 /// A tensor in a model being defined (Keras's KerasTensor): which layer call produced it and
-/// its shape (batch dimension first, -1 when unknown). Made by Input() and apply().
+/// its shape (batch dimension first, -1 when unknown). Made by Input() and call_layer().
 class SymbolicTensor {
  public:
   SymbolicTensor() = default;
@@ -39,8 +39,8 @@ SymbolicTensor Input(const Shape& shape, std::string name = "", std::int64_t bat
 /// Calls `layer` on symbolic inputs: builds the layer from their shapes (errors name the layer
 /// and the shapes) and records the call. The same layer object may be applied several times
 /// (shared layers); a Model may be applied like a layer (nested models).
-SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs);
-SymbolicTensor apply(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input);
+SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs);
+SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input);
 
 /// A model defined by its inputs and outputs (Keras's functional Model): a DAG of layer calls
 /// with any number of inputs and outputs. Config (Keras 3 form): name, trainable, layers (each

@@ -91,7 +91,7 @@ std::unique_ptr<layers::Layer> Functional::from_config(const Config& c) {
           ins.push_back(it->second[h.node]);
         }
         if (ins.size() != refs.size()) break;
-        outputs[p.layer->name()].push_back(models::apply(p.layer, ins));
+        outputs[p.layer->name()].push_back(models::call_layer(p.layer, ins));
         ++p.next;
         progress = true;
       }

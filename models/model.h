@@ -22,6 +22,9 @@ class Optimizer;
 namespace fathom::callbacks {
 class History;
 }
+namespace fathom::io {
+class Dataset;
+}
 
 namespace fathom::models {
 
@@ -73,6 +76,9 @@ class Model : public layers::Layer {
 
   std::shared_ptr<callbacks::History> fit(const TensorList& x, const TensorList& y, const FitOptions& options = {});
   std::shared_ptr<callbacks::History> fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+  /// Trains on a batched io::Dataset (its own shuffling and batching apply; batch_size,
+  /// shuffle, validation_split, class_weight and sample_weight of `options` must be unset).
+  std::shared_ptr<callbacks::History> fit(const io::Dataset& data, const FitOptions& options = {});
   callbacks::Logs evaluate(const TensorList& x, const TensorList& y, const EvaluateOptions& options = {});
   callbacks::Logs evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& options = {});
   TensorList predict_multi(const TensorList& x, int batch_size = 32, int verbose = 0);
@@ -114,6 +120,8 @@ class Model : public layers::Layer {
   void train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   void test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   void require_compiled(const char* what) const;
+  std::shared_ptr<callbacks::History> run_fit(const io::Dataset& train, const TensorList& x_val,
+                                              const TensorList& y_val, const Tensor& sw_val, const FitOptions& options);
   callbacks::Logs run_test_loop(const TensorList& x, const TensorList& y, const Tensor& sample_weight, int batch_size,
                                 const std::vector<callbacks::CallbackPtr>& callbacks);
   Tensor total_loss(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);

@@ -10,6 +10,7 @@
 #include "callbacks/progbar_logger.h"
 #include "core/autograd/recorder.h"
 #include "core/ops.h"
+#include "io/pipeline.h"
 #include "losses/metric.h"
 #include "models/model.h"
 
@@ -36,12 +37,6 @@ std::int64_t sample_count(const TensorList& x, const TensorList& y, const Tensor
                  shape_to_string(sw.shape()), ", expected [", n, "]");
   }
   return n;
-}
-
-TensorList take(const TensorList& xs, const Tensor& idx) {
-  TensorList out;
-  for (const Tensor& t : xs) out.push_back(ops::gather(t, idx, 0));
-  return out;
 }
 
 TensorList rows(const TensorList& xs, std::int64_t begin, std::int64_t end) {
@@ -127,7 +122,32 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_all, const Te
     }
   }
 
-  const std::int64_t batches = (n + o.batch_size - 1) / o.batch_size;
+  const std::uint64_t seed = o.seed ? *o.seed : random::global_generator().next_key();
+  io::Dataset train = io::Dataset::from_tensors(x, y, sw);
+  if (o.shuffle) train = train.shuffle(seed);  // epoch e's order depends only on (seed, e)
+  return run_fit(train.batch(o.batch_size), x_val, y_val, sw_val, o);
+}
+
+std::shared_ptr<callbacks::History> Model::fit(const io::Dataset& data, const FitOptions& o) {
+  require_compiled("fit");
+  const std::string who = class_name() + " '" + name() + "' fit";
+  FATHOM_CHECK(o.validation_split == 0 && o.class_weight.empty() && !o.sample_weight.defined(), ValueError, who,
+               ": validation_split, class_weight and sample_weight cannot be used with a Dataset; build them into "
+               "the dataset (Dataset::from_tensors takes sample weights)");
+  FATHOM_CHECK(o.epochs >= 0 && o.initial_epoch >= 0, ValueError, who, ": epochs and initial_epoch must be >= 0");
+  FATHOM_CHECK(o.validation_freq > 0, ValueError, who, ": validation_freq must be positive");
+  TensorList x_val, y_val;
+  if (o.validation_data) {
+    x_val = o.validation_data->first;
+    y_val = o.validation_data->second;
+    sample_count(x_val, y_val, {}, who + " (validation_data)");
+  }
+  return run_fit(data, x_val, y_val, {}, o);
+}
+
+std::shared_ptr<callbacks::History> Model::run_fit(const io::Dataset& train, const TensorList& x_val,
+                                                   const TensorList& y_val, const Tensor& sw_val, const FitOptions& o) {
+  const std::int64_t batches = train.steps_per_epoch();
   const std::int64_t steps = o.steps_per_epoch > 0 ? std::min<std::int64_t>(o.steps_per_epoch, batches) : batches;
 
   std::vector<CallbackPtr> cbs = o.callbacks;
@@ -144,37 +164,19 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_all, const Te
   }
   CallbackList list(cbs, this, {o.epochs, static_cast<int>(steps), o.verbose});
 
-  const std::uint64_t seed = o.seed ? *o.seed : random::global_generator().next_key();
   stop_training = false;
   list.each([](auto& cb) { cb.on_train_begin({}); });
   Logs epoch_logs;
   for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
     reset_metrics();
     list.each([&](auto& cb) { cb.on_epoch_begin(epoch, {}); });
-    // The order of epoch e depends only on (seed, e), so a resumed run replays it.
-    std::vector<std::int64_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    if (o.shuffle) {
-      random::Generator g(seed);
-      g.set_state({seed, static_cast<std::uint64_t>(epoch)});
-      const auto keys = random::uniform({n}, 0, 1, DType::kFloat64, g).to_vector<double>();
-      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return keys[a] < keys[b]; });
-    }
-    const Tensor perm = Tensor::from_vector(order);
+    io::Iterator it = train.epoch(epoch);
     for (std::int64_t step = 0; step < steps; ++step) {
       const int s = static_cast<int>(step);
       list.each([&](auto& cb) { cb.on_train_batch_begin(s, {}); });
-      Tensor idx;
-      TensorList xb, yb;
-      Tensor swb;
-      {
-        autograd::NoRecordGuard no_record;
-        idx = ops::slice_axis(perm, 0, step * o.batch_size, std::min(n, (step + 1) * o.batch_size));
-        xb = take(x, idx);
-        yb = take(y, idx);
-        if (sw.defined()) swb = ops::gather(sw, idx, 0);
-      }
-      train_step(xb, yb, swb);
+      std::optional<io::Batch> batch = it.next();
+      if (!batch) break;
+      train_step(batch->x, batch->y, batch->sample_weight);
       const Logs logs = metric_logs("");
       list.each([&](auto& cb) { cb.on_train_batch_end(s, logs); });
       if (stop_training) break;

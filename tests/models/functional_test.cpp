@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "models/functional.h"
+
+#include <gtest/gtest.h>
+
+#include "core/ops.h"
+#include "layers/dense.h"
+#include "layers/merging.h"
+#include "layers/registry.h"
+#include "models/sequential.h"
+
+namespace fathom::models {
+namespace {
+
+using layers::Dense;
+
+std::shared_ptr<Dense> dense(std::int64_t units, std::string name = "", std::string activation = "linear") {
+  return std::make_shared<Dense>(Dense::Options{.units = units, .activation = std::move(activation)}, std::move(name));
+}
+
+TEST(FunctionalTest, TwoInputsTwoOutputsWithASharedLayer) {
+  layers::reset_layer_names();
+  const SymbolicTensor a = Input({4}, "a");
+  const SymbolicTensor b = Input({4}, "b");
+  auto shared = dense(3, "shared", "tanh");
+  const SymbolicTensor ha = call_layer(shared, a);
+  const SymbolicTensor hb = call_layer(shared, b);
+  EXPECT_EQ(ha.shape(), (Shape{-1, 3}));
+  const SymbolicTensor sum = call_layer(std::make_shared<layers::ElementwiseMerge>(layers::ElementwiseMerge::Kind::kAdd), {ha, hb});
+  const SymbolicTensor cat = call_layer(std::make_shared<layers::Concatenate>(), {ha, hb});
+  Functional model(std::vector<SymbolicTensor>{a, b},
+                   std::vector<SymbolicTensor>{call_layer(dense(1, "out1"), sum), call_layer(dense(2, "out2"), cat)},
+                   "two_towers");
+  EXPECT_EQ(model.weights().size(), 6u) << "the shared layer's weights count once";
+
+  const Tensor xa = random::normal({5, 4}, 0, 1, DType::kFloat32, 1);
+  const Tensor xb = random::normal({5, 4}, 0, 1, DType::kFloat32, 2);
+  const TensorList out = model.call_model({xa, xb}, false);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].shape(), (Shape{5, 1}));
+  EXPECT_EQ(out[1].shape(), (Shape{5, 2}));
+  // Reference computed layer by layer.
+  const Tensor h1 = (*shared)(xa), h2 = (*shared)(xb);
+  const Tensor expected = (*model.layers().back())(ops::concat({h1, h2}, 1));
+  EXPECT_EQ(out[1].to_vector<float>(), expected.to_vector<float>());
+
+  CompileOptions o;
+  o.loss = Config(std::vector<Config>{"mse", "mse"});
+  o.loss_weights = {1.0, 0.5};
+  o.optimizer = "sgd";
+  model.compile(o);
+  const auto logs = model.train_on_batch({xa, xb}, {Tensor::zeros({5, 1}), Tensor::zeros({5, 2})});
+  EXPECT_TRUE(logs.has("loss"));
+}
+
+TEST(FunctionalTest, ConfigRoundTripRebuildsTheGraph) {
+  layers::reset_layer_names();
+  const SymbolicTensor in = Input({6}, "features");
+  auto shared = dense(4, "shared", "relu");
+  const SymbolicTensor h1 = call_layer(shared, in);
+  const SymbolicTensor h2 = call_layer(shared, call_layer(dense(6, "project"), h1));
+  Functional model(std::vector<SymbolicTensor>{in},
+                   std::vector<SymbolicTensor>{call_layer(
+                       std::make_shared<layers::ElementwiseMerge>(layers::ElementwiseMerge::Kind::kAdd, "sum"), {h1, h2})},
+                   "shared_twice");
+  const Config config = layers::serialize_layer(model);
+  const auto copy = layers::layer_from_config(config);
+  EXPECT_EQ(layers::serialize_layer(*copy), config);
+  // Same weights -> same outputs.
+  auto* rebuilt = dynamic_cast<Functional*>(copy.get());
+  ASSERT_NE(rebuilt, nullptr);
+  rebuilt->set_weights(model.get_weights());
+  const Tensor x = random::normal({3, 6}, 0, 1, DType::kFloat32, 4);
+  EXPECT_EQ(rebuilt->predict(x).to_vector<float>(), model.predict(x).to_vector<float>());
+}
+
+TEST(FunctionalTest, ReadsKeras2InboundNodes) {
+  // As Keras 2 writes a functional model_config (list form of inbound_nodes).
+  Config in_cfg = Config::map();
+  in_cfg.set("batch_input_shape", Config(Shape{-1, 3})).set("dtype", "float32").set("sparse", false).set("name", "x");
+  Config dense_cfg = Config::map();
+  dense_cfg.set("name", "d").set("units", 2).set("activation", "relu");
+  auto layer = [](const char* cls, const char* name, Config cfg, Config inbound) {
+    Config l = Config::map();
+    l.set("name", name).set("class_name", cls).set("config", std::move(cfg)).set("inbound_nodes", std::move(inbound));
+    return l;
+  };
+  const Config ref = Config(std::vector<Config>{"x", 0, 0, Config::map()});
+  Config model = Config::map();
+  model.set("name", "k2");
+  model.set("layers", Config(std::vector<Config>{layer("InputLayer", "x", in_cfg, Config::list()),
+                                                 layer("Dense", "d", dense_cfg,
+                                                       Config(std::vector<Config>{Config(std::vector<Config>{ref})}))}));
+  model.set("input_layers", Config(std::vector<Config>{Config(std::vector<Config>{"x", 0, 0})}));
+  model.set("output_layers", Config(std::vector<Config>{Config(std::vector<Config>{"d", 0, 0})}));
+  const auto m = layers::make_layer("Model", model);
+  EXPECT_EQ(m->count_params(), 3 * 2 + 2);
+  EXPECT_EQ(dynamic_cast<Model&>(*m).predict(Tensor::ones({2, 3})).shape(), (Shape{2, 2}));
+}
+
+TEST(FunctionalTest, NestedModelsAndErrors) {
+  layers::reset_layer_names();
+  auto inner = std::make_shared<Sequential>(std::vector<std::shared_ptr<layers::Layer>>{dense(3)}, "inner");
+  const SymbolicTensor in = Input({2});
+  Functional outer(std::vector<SymbolicTensor>{in}, std::vector<SymbolicTensor>{call_layer(dense(1), call_layer(inner, in))});
+  EXPECT_EQ(outer.predict(Tensor::ones({4, 2})).shape(), (Shape{4, 1}));
+  EXPECT_EQ(outer.weights().size(), 4u);
+
+  const SymbolicTensor other = Input({2}, "other");
+  EXPECT_THROW(Functional(std::vector<SymbolicTensor>{in}, std::vector<SymbolicTensor>{call_layer(dense(1), other)}),
+               ValueError);  // output needs an input not given
+  try {
+    call_layer(dense(1, "needs_rank2"), Input({}));
+    FAIL() << "expected ShapeError";
+  } catch (const ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs_rank2"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace fathom::models
