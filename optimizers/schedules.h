@@ -3,13 +3,15 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 
 namespace fathom::optimizers {
 
 /// A learning rate as a function of the step (keras.optimizers.schedules). A constant is a
-/// schedule too, so optimizers hold one type.
+/// schedule too, so optimizers hold one type. get_config() is the inner config (Keras's
+/// schedule.get_config()); serialize_schedule() wraps it as Keras files store it.
 class LearningRateSchedule {
  public:
   virtual ~LearningRateSchedule() = default;
@@ -29,7 +31,12 @@ class ConstantLearningRate final : public LearningRateSchedule {
   double lr_;
 };
 
-/// A number -> constant; {class_name: ExponentialDecay, config: {...}} -> that schedule.
+std::shared_ptr<LearningRateSchedule> constant_learning_rate(double lr);
+/// A number -> constant; {class_name: ExponentialDecay, config: {...}} -> that schedule
+/// (Keras's module and registered_name keys are accepted).
 std::shared_ptr<LearningRateSchedule> get_schedule(const Config& number_or_config);
+/// A constant -> its number; a schedule -> {module, class_name, config, registered_name}.
+Config serialize_schedule(const LearningRateSchedule& schedule);
+std::vector<std::string> registered_schedules();
 
 }  // namespace fathom::optimizers
