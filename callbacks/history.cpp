@@ -6,7 +6,8 @@
 namespace fathom::callbacks {
 
 void History::on_train_begin(const Logs&) {
-  // Keras keeps the history across repeated fit() calls on the same History object.
+  // As Keras: the epoch list restarts with each fit(); the recorded values accumulate.
+  epochs_.clear();
 }
 
 void History::on_epoch_end(int epoch, const Logs& logs) {

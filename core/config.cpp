@@ -2,6 +2,7 @@
 #include "core/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -210,11 +211,19 @@ void write_json(std::ostringstream& os, const Config& c, int indent, int depth) 
     case Config::Kind::kBool: os << (c.as_bool() ? "true" : "false"); break;
     case Config::Kind::kInt: os << c.as_int(); break;
     case Config::Kind::kFloat: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", c.as_double());
-      std::string s = buf;
-      if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // stays a float in JSON readers
-      os << s;
+      const double v = c.as_double();
+      if (std::isnan(v)) {
+        os << "NaN";  // what Python's json writes (and reads)
+      } else if (std::isinf(v)) {
+        os << (v > 0 ? "Infinity" : "-Infinity");
+      } else {
+        // Shortest text that reads back to the same double, as Python's repr: 0.1, 1e-05.
+        char buf[32];
+        const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+        std::string s(buf, end);
+        if (s.find_first_of(".e") == std::string::npos) s += ".0";  // stays a float in JSON readers
+        os << s;
+      }
       break;
     }
     case Config::Kind::kString: escape(os, c.as_string()); break;

@@ -20,8 +20,8 @@ class Dense final : public Layer {
     bool use_bias = true;
     Config kernel_initializer = "glorot_uniform";
     Config bias_initializer = "zeros";
-    Config kernel_regularizer, bias_regularizer, activity_regularizer;
-    Config kernel_constraint, bias_constraint;
+    Config kernel_regularizer = {}, bias_regularizer = {}, activity_regularizer = {};
+    Config kernel_constraint = {}, bias_constraint = {};
   };
 
   explicit Dense(Options options, std::string name = "");

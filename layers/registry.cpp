@@ -68,9 +68,11 @@ std::unique_ptr<Layer> make_layer(const std::string& class_name, const Config& c
     if (it != registry().table.end()) factory = it->second;
   }
   if (!factory) {
+    const bool model_class = class_name == "Sequential" || class_name == "Functional" || class_name == "Model";
     throw ConfigError(config.where() + "unknown layer class '" + class_name + "'." +
                       did_you_mean(class_name, registered_layers()) +
-                      " Custom layers must be registered with fathom::layers::register_layer.");
+                      (model_class ? " Model classes are registered by fathom_models (models::register_model_classes)."
+                                   : " Custom layers must be registered with fathom::layers::register_layer."));
   }
   return factory(config.is_null() ? Config::map() : config);
 }

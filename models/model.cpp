@@ -10,11 +10,19 @@
 #include "core/ops.h"
 #include "losses/loss.h"
 #include "losses/metric.h"
+#include "models/sequential.h"
 #include "optimizers/optimizer.h"
 
 namespace fathom::models {
+namespace {
+// Sequential, Functional and Model join the layer registry as soon as this library is linked
+// in (this file is, by every program that uses a model), so that configs can nest models.
+const bool model_classes_registered = (register_model_classes(), true);
+}  // namespace
 
-Model::Model(std::string name, const std::string& prefix) : layers::Layer(std::move(name), prefix) {}
+Model::Model(std::string name, const std::string& prefix) : layers::Layer(std::move(name), prefix) {
+  (void)model_classes_registered;
+}
 
 Model::~Model() = default;
 

@@ -32,11 +32,11 @@ namespace fathom::models {
 /// registries; the *_object fields take ready-made objects instead.
 struct CompileOptions {
   Config optimizer = "rmsprop";  // Keras's default
-  std::shared_ptr<optimizers::Optimizer> optimizer_object;
-  Config loss;  // one loss, or a list with one per output
-  std::vector<std::shared_ptr<losses::Loss>> loss_objects;
+  std::shared_ptr<optimizers::Optimizer> optimizer_object = nullptr;
+  Config loss = {};  // one loss, or a list with one per output
+  std::vector<std::shared_ptr<losses::Loss>> loss_objects = {};
   Config metrics = Config::list();  // names or configs, applied to every output
-  std::vector<double> loss_weights;  // one per output; default all 1
+  std::vector<double> loss_weights = {};  // one per output; default all 1
   bool run_eagerly = false;
 };
 
@@ -46,22 +46,22 @@ struct FitOptions {
   int epochs = 1;
   int verbose = 1;
   double validation_split = 0.0;
-  std::optional<std::pair<TensorList, TensorList>> validation_data;
+  std::optional<std::pair<TensorList, TensorList>> validation_data = std::nullopt;
   bool shuffle = true;
-  std::map<std::int64_t, double> class_weight;
-  Tensor sample_weight;
+  std::map<std::int64_t, double> class_weight = {};
+  Tensor sample_weight = {};
   int initial_epoch = 0;
   int steps_per_epoch = 0;  // 0: the whole data set
   int validation_freq = 1;
-  std::vector<callbacks::CallbackPtr> callbacks;
-  std::optional<std::uint64_t> seed;  // shuffling; unset: drawn from the global generator
+  std::vector<callbacks::CallbackPtr> callbacks = {};
+  std::optional<std::uint64_t> seed = std::nullopt;  // shuffling; unset: drawn from the global generator
 };
 
 struct EvaluateOptions {
   int batch_size = 32;
   int verbose = 1;
-  Tensor sample_weight;
-  std::vector<callbacks::CallbackPtr> callbacks;
+  Tensor sample_weight = {};
+  std::vector<callbacks::CallbackPtr> callbacks = {};
 };
 
 /// A trainable graph of layers (Keras's Model): Sequential and the functional Model derive

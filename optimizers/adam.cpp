@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/ops.h"
+#include "core/ops/fused_updates.h"
 #include "optimizers/internal.h"
 
 namespace fathom::optimizers {
@@ -44,6 +45,11 @@ void Adam::update_step(const Tensor& grad, Variable& var, double lr) {
   });
   Variable& m = slot_ref(var, "momentum");
   Variable& v = slot_ref(var, "velocity");
+  if (!o.amsgrad) {
+    // One pass instead of ~10 ops; the same arithmetic, bit for bit (core/ops/fused_updates.h).
+    ops::adam_update(var, m, v, grad, alpha, o.beta_1, o.beta_2, o.epsilon);
+    return;
+  }
   m.assign_add(ops::mul(ops::sub(grad, m), 1 - o.beta_1));
   v.assign_add(ops::mul(ops::sub(ops::square(grad), v), 1 - o.beta_2));
   Tensor denom_v = v.value();

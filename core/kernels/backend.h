@@ -66,6 +66,10 @@ class Backend {
   virtual Tensor one_hot(const Tensor& indices, std::int64_t depth, double on_value,
                          double off_value, DType dtype) = 0;
 
+  /// Adam's in-place update in one pass (core/ops/fused_updates.h gives the formula).
+  virtual void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1,
+                           double beta_2, double epsilon) = 0;
+
   /// Fills `out` (contiguous) from the counter-based generator keyed by `key`.
   virtual void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) = 0;
 };

@@ -228,9 +228,9 @@ TEST(EarlyStoppingTest, MissingMonitorWarnsAndSkipsTheEpoch) {
   Logs logs;
   logs.set("loss", 0.5);
   logs.set("mae", 0.2);
-  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
   for (int epoch = 0; epoch < 3; ++epoch) cb.on_epoch_end(epoch, logs);
-  const std::string out = testing::internal::GetCapturedStdout();
+  const std::string out = testing::internal::GetCapturedStderr();
   EXPECT_FALSE(model->stop_training);
   EXPECT_FALSE(cb.best().has_value());
   EXPECT_NE(out.find("Early stopping conditioned on metric `val_loss` which is not available. Available metrics "

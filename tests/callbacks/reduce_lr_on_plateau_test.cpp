@@ -119,10 +119,10 @@ TEST(ReduceLROnPlateauTest, MissingMonitorWarns) {
   cb.on_train_begin({});
   Logs logs;
   logs.set("loss", 0.5);
-  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
   cb.on_epoch_end(0, logs);
   cb.on_epoch_end(1, logs);
-  const std::string out = testing::internal::GetCapturedStdout();
+  const std::string out = testing::internal::GetCapturedStderr();
   EXPECT_DOUBLE_EQ(model->optimizer()->learning_rate(), 0.01);
   EXPECT_NE(out.find("Learning rate reduction is conditioned on metric `val_loss` which is not available. Available "
                      "metrics are: loss,learning_rate."),

@@ -26,6 +26,8 @@ class CpuBackend final : public Backend {
   Tensor one_hot(const Tensor& indices, std::int64_t depth, double on_value, double off_value,
                  DType dtype) override;
   void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) override;
+  void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1, double beta_2,
+                   double epsilon) override;
 };
 
 /// Calls f(T{}) with T the C++ type of `dtype`.
