@@ -64,7 +64,8 @@ Tensor Dense::call(const Tensor& x, bool /*training*/) {
   if (options_.use_bias) y = ops::add(y, bias_);
   y = activation_(y);
   if (auto reg = get_regularizer(options_.activity_regularizer)) {
-    add_loss((*reg)(y));  // Keras 3 adds the penalty of the output as is (Keras 2 divided by the batch)
+    // Keras (2 and 3.15) divides the activity penalty by the batch size.
+    add_loss(ops::div((*reg)(y), static_cast<double>(x.shape()[0])));
   }
   return y;
 }

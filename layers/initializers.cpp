@@ -188,8 +188,18 @@ class Identity final : public Initializer {
 
 using Factory = std::function<std::shared_ptr<Initializer>(const Config&)>;
 
+/// Keras 3.15 writes input_axes/output_axes (for einsum kernels) into every VarianceScaling
+/// config; null is the default and the only value Fathom's layers need.
+void check_axes_keys(const Config& c, const char* name) {
+  for (const char* key : {"input_axes", "output_axes"}) {
+    FATHOM_CHECK(!c.has(key) || c.at(key).is_null(), ConfigError, c.where(), name, ": ", key,
+                 " is not supported (only null)");
+  }
+}
+
 std::shared_ptr<Initializer> scaling(const char* name, double scale, const char* mode, Distribution d, const Config& c) {
-  c.reject_unknown_keys({"seed"}, name);
+  c.reject_unknown_keys({"seed", "input_axes", "output_axes"}, name);
+  check_axes_keys(c, name);
   return std::make_shared<VarianceScaling>(name, scale, mode, d, parse_seed(c));
 }
 
@@ -204,7 +214,8 @@ const std::map<std::string, Factory>& factories() {
       {"LecunNormal", [](const Config& c) { return scaling("LecunNormal", 1, "fan_in", Distribution::kTruncatedNormal, c); }},
       {"VarianceScaling",
        [](const Config& c) -> std::shared_ptr<Initializer> {
-         c.reject_unknown_keys({"scale", "mode", "distribution", "seed"}, "VarianceScaling");
+         c.reject_unknown_keys({"scale", "mode", "distribution", "seed", "input_axes", "output_axes"}, "VarianceScaling");
+         check_axes_keys(c, "VarianceScaling");
          const std::string d = c.get_or<std::string>("distribution", "truncated_normal");
          FATHOM_CHECK(d == "truncated_normal" || d == "untruncated_normal" || d == "normal" || d == "uniform", ConfigError,
                       c.where(), "VarianceScaling: distribution must be truncated_normal, untruncated_normal or "

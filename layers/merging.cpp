@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "layers/merging.h"
 
+#include <algorithm>
+
 #include "core/ops.h"
 #include "layers/layer_config.h"
 
@@ -46,8 +48,21 @@ void ElementwiseMerge::build_multi(const std::vector<Shape>& shapes) {
   compute_output_shape_multi(shapes);
 }
 
-Tensor ElementwiseMerge::call_multi(const TensorList& xs, bool /*training*/) {
-  if (xs.size() < 2) fail("expects at least 2 inputs, received " + std::to_string(xs.size()));
+Tensor ElementwiseMerge::call_multi(const TensorList& inputs, bool /*training*/) {
+  if (inputs.size() < 2) fail("expects at least 2 inputs, received " + std::to_string(inputs.size()));
+  // Keras: inputs of lower rank get size-1 axes inserted at axis 1 until the ranks agree.
+  std::int64_t rank = 0;
+  for (const Tensor& t : inputs) rank = std::max(rank, t.dim());
+  TensorList xs;
+  for (const Tensor& t : inputs) {
+    if (t.dim() > 0 && t.shape()[0] != inputs[0].shape()[0]) {
+      fail("cannot merge tensors with different batch sizes: " + shape_to_string(inputs[0].shape()) + " and " +
+           shape_to_string(t.shape()));
+    }
+    Tensor x = t;
+    while (x.dim() < rank) x = ops::expand_dims(x, 1);
+    xs.push_back(x);
+  }
   Tensor y = xs[0];
   for (std::size_t i = 1; i < xs.size(); ++i) {
     switch (kind_) {
@@ -62,7 +77,14 @@ Tensor ElementwiseMerge::call_multi(const TensorList& xs, bool /*training*/) {
   return y;
 }
 
-Shape ElementwiseMerge::compute_output_shape_multi(const std::vector<Shape>& shapes) const {
+Shape ElementwiseMerge::compute_output_shape_multi(const std::vector<Shape>& input_shapes) const {
+  std::size_t rank = 0;
+  for (const Shape& s : input_shapes) rank = std::max(rank, s.size());
+  std::vector<Shape> shapes;
+  for (Shape s : input_shapes) {
+    while (s.size() < rank) s.insert(s.begin() + 1, 1);  // as call_multi expands them
+    shapes.push_back(s);
+  }
   Shape out = shapes.at(0);
   for (std::size_t i = 1; i < shapes.size(); ++i) {
     // None (-1) broadcasts like an unknown: keep it unknown.
@@ -172,9 +194,10 @@ Tensor Dot::call_multi(const TensorList& xs, bool /*training*/) {
     perm.insert(perm.begin() + to, from);
     return ops::transpose(t, perm);
   };
-  const Tensor a3 = ops::reshape(move_to(a, ax, a.dim() - 1).contiguous(), {a.shape()[0], -1, a.shape()[ax]});
-  const Tensor bm = move_to(b, bx, 1);
-  const Tensor b3 = ops::reshape(bm.contiguous(), {b.shape()[0], b.shape()[bx], -1});
+  // ops::reshape copies a non-contiguous view as a recorded op (Tensor::contiguous() would not
+  // be recorded and would cut the gradient).
+  const Tensor a3 = ops::reshape(move_to(a, ax, a.dim() - 1), {a.shape()[0], -1, a.shape()[ax]});
+  const Tensor b3 = ops::reshape(move_to(b, bx, 1), {b.shape()[0], b.shape()[bx], -1});
   Tensor y = ops::matmul(a3, b3);  // [B, Ra, Rb]
   Shape out = compute_output_shape_multi({a.shape(), b.shape()});
   out[0] = a.shape()[0];

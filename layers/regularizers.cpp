@@ -31,7 +31,7 @@ std::shared_ptr<Regularizer> get_regularizer(const Config& spec) {
     name = spec.get<std::string>("class_name");
     if (spec.has("config") && !spec.at("config").is_null()) config = spec.at("config");
   }
-  const std::vector<std::string> known = {"L1", "L2", "L1L2", "l1", "l2", "l1_l2"};
+  const std::vector<std::string> known = {"L1", "L2", "L1L2", "l1", "l2", "l1_l2", "l1l2"};
   if (name == "l1" || name == "L1") {
     config.reject_unknown_keys({"l1"}, "L1");
     return std::make_shared<Regularizer>("L1", config.get_or("l1", 0.01), 0.0);
@@ -40,9 +40,10 @@ std::shared_ptr<Regularizer> get_regularizer(const Config& spec) {
     config.reject_unknown_keys({"l2"}, "L2");
     return std::make_shared<Regularizer>("L2", 0.0, config.get_or("l2", 0.01));
   }
-  if (name == "l1_l2" || name == "L1L2") {
+  if (name == "l1_l2" || name == "l1l2" || name == "L1L2") {
     config.reject_unknown_keys({"l1", "l2"}, "L1L2");
-    // Keras 3: L1L2() defaults both to 0.0; the "l1_l2" string gives 0.01 for both.
+    // L1L2() and Keras 3's "l1l2" default both factors to 0.0; "l1_l2" is Keras 2's l1_l2()
+    // shortcut, 0.01 each (Keras 3 no longer accepts that string).
     const double d = name == "l1_l2" ? 0.01 : 0.0;
     return std::make_shared<Regularizer>("L1L2", config.get_or("l1", d), config.get_or("l2", d));
   }

@@ -89,7 +89,9 @@ Shape Reshape::compute_output_shape(const Shape& input_shape) const {
 
 Config Reshape::get_config() const {
   Config c = Layer::get_config();
-  c.set("target_shape", Config(target_));
+  Config target = Config::list();  // Keras writes -1, not null, in target_shape
+  for (auto d : target_) target.push_back(d);
+  c.set("target_shape", target);
   return c;
 }
 

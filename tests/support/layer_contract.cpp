@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tests/support/layer_contract.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include "core/ops.h"
+#include "layers/layer.h"
+#include "layers/registry.h"
+#include "tests/support/gradcheck.h"
+
+namespace fathom::testing {
+namespace {
+
+using layers::Layer;
+
+Shape with_batch(Shape s, std::int64_t batch) {
+  if (!s.empty()) s[0] = batch;
+  return s;
+}
+
+/// Every dim of `computed` equals `expected`'s, or is -1 (unknown, e.g. InputLayer's batch).
+bool compatible(const Shape& computed, const Shape& expected) {
+  if (computed.size() != expected.size()) return false;
+  for (std::size_t d = 0; d < computed.size(); ++d) {
+    if (computed[d] >= 0 && computed[d] != expected[d]) return false;
+  }
+  return true;
+}
+
+TensorList random_inputs(const std::vector<Shape>& shapes, const LayerContractOptions& o,
+                         std::int64_t batch_delta) {
+  TensorList xs;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    Shape s = shapes[i];
+    if (!s.empty()) s[0] += batch_delta;
+    Tensor x = uniform_f64(s, o.input_low, o.input_high,
+                           o.seed + 17 * i + static_cast<std::uint64_t>(batch_delta));
+    if (!o.kinks.empty()) x = away_from(x, o.kinks);
+    xs.push_back(ops::cast(x, DType::kFloat32));
+  }
+  return xs;
+}
+
+double weighted_output(Layer& layer, const TensorList& xs, const Tensor& r) {
+  return ops::sum(ops::mul(ops::cast(layer(xs, false), DType::kFloat64), r)).item<double>();
+}
+
+// Why two precisions. A layer without weights computes in its input's dtype, so its input
+// gradients are checked in float64 by gradients_match (eps 1e-6, atol 1e-6, rtol 1e-5): exact to
+// what finite differences can show. A layer with weights cannot: add_weight creates float32
+// Variables and the ops do not promote, so a float64 input would fail in the first matmul. For
+// those the check runs in float32 with tolerances derived from float32 round-off:
+//  - L = sum(r * y) is summed in float64 from the float32 outputs, so its noise is the outputs'
+//    round-off, about 1e-7 * sum|r * y| (< 1e-5 for the <= 8-per-dim shapes used here);
+//  - with a step h = 1e-2 that noise becomes < 1e-3 in (L+ - L-) / (actual step), and the
+//    central-difference truncation error h^2/6 * L''' stays ~2e-5 for smooth layers;
+//  - the step divides by the difference of the float32 values actually stored (x + h and x - h
+//    rounded), not by 2h, so rounding the perturbed value adds no error.
+// Hence atol 2e-3 + rtol 1e-2: a wrong gradient (a missing term, a transposed kernel, a wrong
+// scale) is off by far more, while float32 noise stays well inside. Kinks (relu) must stay
+// further than h from every pre-activation, so contract specs for weighted layers use smooth
+// activations; relu-like activations are gradchecked in float64 through the Activation layer.
+constexpr double kF32Step = 1e-2;
+constexpr double kF32Atol = 2e-3;
+constexpr double kF32Rtol = 1e-2;
+
+::testing::AssertionResult float32_gradients_match(Layer& layer, const TensorList& xs) {
+  const std::vector<Variable> weights = layer.trainable_weights();
+  Tensor r;
+  TensorList analytic;
+  {
+    GradientTape tape(/*persistent=*/true);
+    for (const Tensor& x : xs) tape.watch(x);
+    const Tensor y = ops::cast(layer(xs, false), DType::kFloat64);
+    r = uniform_f64(y.shape(), 0.5, 1.5, 977);
+    const Tensor loss = ops::sum(ops::mul(y, r));
+    analytic = tape.gradient(loss, xs, {}, UnconnectedGradients::kZero);
+    const TensorList gw = tape.gradient(loss, weights, {}, UnconnectedGradients::kZero);
+    analytic.insert(analytic.end(), gw.begin(), gw.end());
+  }
+  // Targets: the inputs, then the weights' own storage (perturbed in place, restored after).
+  TensorList targets = xs;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < xs.size(); ++i) labels.push_back("input " + std::to_string(i));
+  for (const Variable& w : weights) {
+    targets.push_back(w.value());
+    labels.push_back("weight '" + w.name() + "'");
+  }
+  std::ostringstream failures;
+  int failed = 0;
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    int failed_here = 0;  // the first two per input and per weight are listed
+    if (!analytic[t].defined() || analytic[t].shape() != targets[t].shape()) {
+      return ::testing::AssertionFailure()
+             << labels[t] << ": gradient missing or of the wrong shape";
+    }
+    const auto a = ops::cast(analytic[t], DType::kFloat64).to_vector<double>();
+    Tensor target = targets[t];
+    float* p = target.data<float>();
+    for (std::int64_t j = 0; j < target.numel(); ++j) {
+      const float original = p[j];
+      p[j] = original + static_cast<float>(kF32Step);
+      const double x_plus = p[j];
+      const double plus = weighted_output(layer, xs, r);
+      p[j] = original - static_cast<float>(kF32Step);
+      const double x_minus = p[j];
+      const double minus = weighted_output(layer, xs, r);
+      p[j] = original;
+      const double numeric = (plus - minus) / (x_plus - x_minus);
+      if (!(std::abs(a[j] - numeric) <= kF32Atol + kF32Rtol * std::abs(numeric))) {
+        ++failed;
+        if (failed_here++ < 2) {
+          failures << "\n  " << labels[t] << " element " << j << ": analytic " << a[j]
+                   << ", numeric " << numeric;
+        }
+      }
+    }
+  }
+  if (failed) {
+    return ::testing::AssertionFailure()
+           << failed << " gradient element(s) differ (float32 check):" << failures.str();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+void expect_weights(Layer& layer, int expected_num_weights, const LayerContractOptions& o) {
+  const std::vector<Variable> weights = layer.weights();
+  EXPECT_EQ(static_cast<int>(weights.size()), expected_num_weights) << "number of weights";
+  std::set<std::string> names;
+  std::int64_t params = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const std::string& n = weights[i].name();
+    EXPECT_EQ(n.rfind(layer.name() + "/", 0), 0u)
+        << "weight name '" << n << "' lacks the prefix '" << layer.name() << "/'";
+    EXPECT_TRUE(names.insert(n).second) << "duplicate weight name '" << n << "'";
+    if (i < o.weight_names.size()) {
+      EXPECT_EQ(n, layer.name() + "/" + o.weight_names[i]);
+      EXPECT_TRUE(layer.weight(o.weight_names[i]).is(weights[i]))
+          << "weight('" << o.weight_names[i] << "')";
+    }
+    params += shape_numel(weights[i].shape());
+  }
+  if (!o.weight_names.empty()) {
+    EXPECT_EQ(weights.size(), o.weight_names.size()) << "weight names";
+  }
+  EXPECT_EQ(layer.count_params(), params);
+  EXPECT_EQ(layer.trainable_weights().size(), weights.size())
+      << "a fresh layer's weights are all trainable";
+  EXPECT_TRUE(layer.non_trainable_weights().empty());
+  layer.set_trainable(false);
+  EXPECT_TRUE(layer.trainable_weights().empty()) << "set_trainable(false) freezes every weight";
+  EXPECT_EQ(layer.non_trainable_weights().size(), weights.size());
+  layer.set_trainable(true);
+  EXPECT_EQ(layer.trainable_weights().size(), weights.size());
+}
+
+void expect_shapes(Layer& layer, const std::vector<Shape>& input_shapes, const Shape& expected,
+                   const TensorList& xs, const Tensor& y, const LayerContractOptions& o) {
+  EXPECT_EQ(shape_to_string(y.shape()), shape_to_string(expected)) << "output shape";
+  const Shape computed = layer.compute_output_shape_multi(input_shapes);
+  EXPECT_TRUE(compatible(computed, expected))
+      << "compute_output_shape " << shape_to_string(computed) << " vs output "
+      << shape_to_string(expected);
+  std::vector<Shape> unknown_batch;
+  for (const Shape& s : input_shapes) unknown_batch.push_back(with_batch(s, -1));
+  EXPECT_EQ(shape_to_string(layer.compute_output_shape_multi(unknown_batch)),
+            shape_to_string(with_batch(expected, -1)))
+      << "compute_output_shape with an unknown batch";
+  // Same inputs, same outputs (training=false); another batch size is accepted.
+  EXPECT_EQ(layer(xs, false).to_vector<float>(), y.to_vector<float>())
+      << "inference is not deterministic";
+  const Tensor y3 = layer(random_inputs(input_shapes, o, 1), false);
+  EXPECT_EQ(shape_to_string(y3.shape()), shape_to_string(with_batch(expected, expected[0] + 1)))
+      << "output shape for a batch of " << expected[0] + 1;
+}
+
+void expect_config_round_trip(const Config& spec, Layer& layer, const TensorList& xs,
+                              const Tensor& y) {
+  const std::string class_name = spec.get<std::string>("class_name");
+  const Config c1 = layer.get_config();
+  std::unique_ptr<Layer> copy;
+  try {
+    copy = layers::make_layer(class_name, c1);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "from_config(get_config()) threw: " << e.what()
+                  << "\n  config: " << c1.to_json();
+    return;
+  }
+  EXPECT_EQ(copy->class_name(), class_name);
+  EXPECT_EQ(copy->name(), layer.name()) << "the name is part of the config";
+  const Config c2 = copy->get_config();
+  EXPECT_EQ(c1, c2) << "get_config -> from_config -> get_config changed the config";
+  const std::unique_ptr<Layer> via_serialize =
+      layers::layer_from_config(layers::serialize_layer(layer));
+  EXPECT_EQ(via_serialize->get_config(), c1) << "serialize_layer -> layer_from_config";
+  // Every key given in the spec comes back, with its value when it is a plain scalar or string.
+  const Config given = spec.has("config") ? spec.at("config") : Config::map();
+  for (const auto& [key, value] : given.entries()) {
+    if (!c1.has(key)) {
+      ADD_FAILURE() << "get_config() lacks the key '" << key << "': " << c1.to_json();
+      continue;
+    }
+    const Config& back = c1.at(key);
+    const bool comparable =
+        !value.is_map() && !value.is_list() && !(value.is_string() && back.is_map());
+    if (comparable) {
+      EXPECT_EQ(back, value) << "key '" << key << "'";
+    }
+  }
+  // The rebuilt layer, given the same weights, computes the same outputs.
+  (*copy)(xs, false);
+  const std::vector<Variable> w = layer.weights();
+  std::vector<Variable> wc = copy->weights();
+  ASSERT_EQ(w.size(), wc.size()) << "the rebuilt layer has another number of weights";
+  for (std::size_t i = 0; i < w.size(); ++i) wc[i].assign(w[i].value());
+  EXPECT_EQ((*copy)(xs, false).to_vector<float>(), y.to_vector<float>())
+      << "the rebuilt layer computes other values";
+}
+
+/// A recursive-descent JSON reader, enough for the configs Keras writes (\\uXXXX: ASCII only).
+class JsonReader {
+ public:
+  explicit JsonReader(const std::string& text) : s_(text) {}
+  Config document() {
+    Config v = value();
+    skip_space();
+    if (i_ != s_.size()) fail("trailing characters");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ConfigError("parse_json: " + what + " at offset " + std::to_string(i_));
+  }
+  void skip_space() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
+  }
+  bool eat(char c) {
+    skip_space();
+    if (i_ >= s_.size() || s_[i_] != c) return false;
+    ++i_;
+    return true;
+  }
+  void expect(char c) {
+    if (!eat(c)) fail(std::string("expected '") + c + "'");
+  }
+  bool word(const char* w) {
+    const std::size_t n = std::strlen(w);
+    if (s_.compare(i_, n, w) != 0) return false;
+    i_ += n;
+    return true;
+  }
+  std::string string() {
+    expect('"');
+    std::string out;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (c == '\\') {
+        if (i_ >= s_.size()) fail("unterminated escape");
+        switch (const char e = s_[i_++]) {
+          case 'n':
+            c = '\n';
+            break;
+          case 't':
+            c = '\t';
+            break;
+          case 'u':
+            c = static_cast<char>(std::stoi(s_.substr(i_, 4), nullptr, 16));
+            i_ += 4;
+            break;
+          default:
+            c = e;  // \" \\ \/
+        }
+      }
+      out += c;
+    }
+    expect('"');
+    return out;
+  }
+  Config value() {
+    skip_space();
+    if (i_ >= s_.size()) fail("unexpected end");
+    const char c = s_[i_];
+    if (c == '{') {
+      ++i_;
+      Config m = Config::map();
+      if (eat('}')) return m;
+      do {
+        skip_space();
+        const std::string key = string();
+        expect(':');
+        m.set(key, value());
+      } while (eat(','));
+      expect('}');
+      return m;
+    }
+    if (c == '[') {
+      ++i_;
+      Config l = Config::list();
+      if (eat(']')) return l;
+      do {
+        l.push_back(value());
+      } while (eat(','));
+      expect(']');
+      return l;
+    }
+    if (c == '"') return Config(string());
+    if (word("null")) return Config();
+    if (word("true")) return Config(true);
+    if (word("false")) return Config(false);
+    const std::size_t start = i_;
+    while (i_ < s_.size() && std::strchr("+-0123456789.eE", s_[i_])) ++i_;
+    const std::string num = s_.substr(start, i_ - start);
+    if (num.empty()) fail("unexpected character");
+    if (num.find_first_of(".eE") == std::string::npos) {
+      return Config(static_cast<std::int64_t>(std::stoll(num)));
+    }
+    return Config(std::stod(num));
+  }
+  const std::string& s_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+Config parse_json(const std::string& text) { return JsonReader(text).document(); }
+
+Config layer_spec(const std::string& class_name, Config config) {
+  Config spec = Config::map();
+  spec.set("class_name", class_name).set("config", std::move(config));
+  return spec;
+}
+
+void expect_layer_contract(const Config& spec, const std::vector<Shape>& input_shapes,
+                           const Shape& expected_output_shape, int expected_num_weights,
+                           const LayerContractOptions& options) {
+  SCOPED_TRACE("layer contract for " + spec.to_json());
+  std::unique_ptr<Layer> layer;
+  try {
+    layer = layers::layer_from_config(spec);
+  } catch (const std::exception& e) {
+    FAIL() << "layer_from_config threw: " << e.what();
+  }
+  EXPECT_EQ(layer->class_name(), spec.get<std::string>("class_name"));
+  EXPECT_FALSE(layer->built());
+  EXPECT_TRUE(layer->weights().empty()) << "weights exist before build";
+
+  const TensorList xs = random_inputs(input_shapes, options, 0);
+  Tensor y;
+  try {
+    y = (*layer)(xs, false);
+  } catch (const std::exception& e) {
+    FAIL() << "calling the layer threw: " << e.what();
+  }
+  EXPECT_TRUE(layer->built());
+  EXPECT_EQ(y.dtype(), DType::kFloat32);
+  expect_shapes(*layer, input_shapes, expected_output_shape, xs, y, options);
+  expect_weights(*layer, expected_num_weights, options);
+
+  if (options.check_gradients) {
+    if (layer->weights().empty()) {
+      TensorList xs64;
+      for (const Tensor& x : xs) xs64.push_back(ops::cast(x, DType::kFloat64));
+      EXPECT_TRUE(gradients_match([&](const TensorList& in) { return (*layer)(in, false); }, xs64))
+          << "input gradients (float64 check)";
+    } else {
+      EXPECT_TRUE(float32_gradients_match(*layer, xs));
+    }
+  }
+  expect_config_round_trip(spec, *layer, xs, y);
+}
+
+Tensor keras_pattern(const Shape& shape, int mul, int mod, int off, double div) {
+  std::vector<float> v(static_cast<std::size_t>(shape_numel(shape)));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    v[i] = static_cast<float>(static_cast<double>(static_cast<int>(i) * mul % mod - off) / div);
+  }
+  return Tensor::from_vector(v, shape);
+}
+
+void expect_tensor_near(const Tensor& actual, const Shape& shape,
+                        const std::vector<double>& expected, double atol, double rtol) {
+  ASSERT_EQ(shape_to_string(actual.shape()), shape_to_string(shape));
+  const auto a = ops::cast(actual, DType::kFloat64).to_vector<double>();
+  ASSERT_EQ(a.size(), expected.size());
+  int shown = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(std::abs(a[i] - expected[i]) <= atol + rtol * std::abs(expected[i])) && shown++ < 6) {
+      ADD_FAILURE() << "element " << i << ": expected " << expected[i] << ", got " << a[i];
+    }
+  }
+}
+
+}  // namespace fathom::testing
