@@ -25,7 +25,7 @@ class EpochTimer final : public callbacks::Callback {
  public:
   std::string class_name() const override { return "EpochTimer"; }
   void on_epoch_begin(int, const callbacks::Logs&) override { start_ = std::chrono::steady_clock::now(); }
-  void on_epoch_end(int, const callbacks::Logs&) override {
+  void on_epoch_end(int, callbacks::Logs&) override {
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   }
   std::vector<double> seconds;

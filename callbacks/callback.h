@@ -47,7 +47,7 @@ class Callback {
   virtual void on_train_begin(const Logs&) {}
   virtual void on_train_end(const Logs&) {}
   virtual void on_epoch_begin(int /*epoch*/, const Logs&) {}
-  virtual void on_epoch_end(int /*epoch*/, const Logs&) {}
+  virtual void on_epoch_end(int /*epoch*/, Logs&) {}
   virtual void on_train_batch_begin(int /*batch*/, const Logs&) {}
   virtual void on_train_batch_end(int /*batch*/, const Logs&) {}
   virtual void on_test_begin(const Logs&) {}

@@ -56,7 +56,7 @@ void CSVLogger::write_row(const std::vector<std::string>& fields) {
                filename_, "': ", std::strerror(errno));
 }
 
-void CSVLogger::on_epoch_end(int epoch, const Logs& logs) {
+void CSVLogger::on_epoch_end(int epoch, Logs& logs) {
   FATHOM_CHECK(file_ != nullptr, ValueError, "CSVLogger '", filename_,
                "': on_epoch_end called while no file is open (on_train_begin opens it)");
   if (!keys_) {

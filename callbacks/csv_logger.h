@@ -28,7 +28,7 @@ class CSVLogger final : public Callback {
   std::string class_name() const override { return "CSVLogger"; }
 
   void on_train_begin(const Logs& logs) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_end(const Logs& logs) override;
   Config get_config() const override;
 

@@ -24,7 +24,7 @@ void EarlyStopping::on_train_begin(const Logs&) {
   best_epoch_ = 0;
 }
 
-void EarlyStopping::on_epoch_end(int epoch, const Logs& logs) {
+void EarlyStopping::on_epoch_end(int epoch, Logs& logs) {
   set_monitor_op();  // delayed to here, as in Keras, so that a bad monitor fails at the first epoch
   if (!logs.has(monitor())) {
     log::warn("Early stopping conditioned on metric `" + monitor() +

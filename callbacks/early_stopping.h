@@ -39,7 +39,7 @@ class EarlyStopping final : public MonitorCallback {
   std::string class_name() const override { return "EarlyStopping"; }
 
   void on_train_begin(const Logs& logs) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_end(const Logs& logs) override;
   Config get_config() const override;
 

@@ -10,7 +10,7 @@ void History::on_train_begin(const Logs&) {
   epochs_.clear();
 }
 
-void History::on_epoch_end(int epoch, const Logs& logs) {
+void History::on_epoch_end(int epoch, Logs& logs) {
   epochs_.push_back(epoch);
   for (const auto& [k, v] : logs.entries()) history_[k].push_back(v);
 }

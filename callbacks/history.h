@@ -13,7 +13,7 @@ class History final : public Callback {
  public:
   std::string class_name() const override { return "History"; }
   void on_train_begin(const Logs&) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   const std::map<std::string, std::vector<double>>& history() const { return history_; }
   const std::vector<int>& epochs() const { return epochs_; }
   /// A metric's values by epoch; ValueError listing the recorded keys when absent.

@@ -14,7 +14,7 @@ void call(const Fn& fn, const Args&... args) {
 void LambdaCallback::on_train_begin(const Logs& logs) { call(hooks_.on_train_begin, logs); }
 void LambdaCallback::on_train_end(const Logs& logs) { call(hooks_.on_train_end, logs); }
 void LambdaCallback::on_epoch_begin(int epoch, const Logs& logs) { call(hooks_.on_epoch_begin, epoch, logs); }
-void LambdaCallback::on_epoch_end(int epoch, const Logs& logs) { call(hooks_.on_epoch_end, epoch, logs); }
+void LambdaCallback::on_epoch_end(int epoch, Logs& logs) { call(hooks_.on_epoch_end, epoch, logs); }
 void LambdaCallback::on_train_batch_begin(int batch, const Logs& logs) {
   call(hooks_.on_train_batch_begin, batch, logs);
 }

@@ -39,7 +39,7 @@ class LambdaCallback final : public Callback {
   void on_train_begin(const Logs& logs) override;
   void on_train_end(const Logs& logs) override;
   void on_epoch_begin(int epoch, const Logs& logs) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_batch_begin(int batch, const Logs& logs) override;
   void on_train_batch_end(int batch, const Logs& logs) override;
   void on_test_begin(const Logs& logs) override;

@@ -28,6 +28,10 @@ void LearningRateScheduler::on_epoch_begin(int epoch, const Logs&) {
   }
 }
 
+void LearningRateScheduler::on_epoch_end(int /*epoch*/, Logs& logs) {
+  if (model() != nullptr && model()->optimizer() != nullptr) logs.set("learning_rate", model()->optimizer()->learning_rate());
+}
+
 Config LearningRateScheduler::get_config() const {
   Config c = Config::map();
   c.set("verbose", verbose_);

@@ -18,6 +18,8 @@ class LearningRateScheduler final : public Callback {
   std::string class_name() const override { return "LearningRateScheduler"; }
 
   void on_epoch_begin(int epoch, const Logs& logs) override;
+  /// Adds "learning_rate" to the epoch's logs, as Keras does.
+  void on_epoch_end(int epoch, Logs& logs) override;
   Config get_config() const override;
 
  private:

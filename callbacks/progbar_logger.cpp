@@ -69,7 +69,7 @@ void ProgbarLogger::on_train_batch_end(int batch, const Logs& logs) {
   draw(batch + 1, params().steps, logs, false);
 }
 
-void ProgbarLogger::on_epoch_end(int /*epoch*/, const Logs& logs) {
+void ProgbarLogger::on_epoch_end(int /*epoch*/, Logs& logs) {
   if (params().verbose > 0) draw(params().steps, params().steps, logs, true);
 }
 

@@ -19,7 +19,7 @@ class ProgbarLogger final : public Callback {
   void on_train_end(const Logs&) override { in_fit_ = false; }
   void on_epoch_begin(int epoch, const Logs&) override;
   void on_train_batch_end(int batch, const Logs& logs) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   void on_test_begin(const Logs&) override;
   void on_test_batch_end(int batch, const Logs& logs) override;
   void on_test_end(const Logs& logs) override;

@@ -40,13 +40,14 @@ bool ReduceLROnPlateau::reduce_lr(int epoch) {
   return true;
 }
 
-void ReduceLROnPlateau::on_epoch_end(int epoch, const Logs& logs) {
+void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
   set_monitor_op();
   FATHOM_CHECK(model() != nullptr && model()->optimizer() != nullptr, ValueError,
                "ReduceLROnPlateau: the model has no optimizer (compile it before fit)");
-  // Keras adds the current rate to the epoch's logs before reading the monitor.
-  Logs seen = logs;
-  seen.set("learning_rate", model()->optimizer()->learning_rate());
+  // Keras adds the current rate to the epoch's logs (History and CSVLogger after this callback
+  // record it) before reading the monitor.
+  logs.set("learning_rate", model()->optimizer()->learning_rate());
+  const Logs& seen = logs;
   if (!seen.has(monitor())) {
     log::warn("Learning rate reduction is conditioned on metric `" + monitor() +
               "` which is not available. Available metrics are: " + detail::join_keys(seen.entries(), ",") + ".");

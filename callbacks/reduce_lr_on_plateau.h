@@ -36,7 +36,7 @@ class ReduceLROnPlateau final : public MonitorCallback {
   std::string class_name() const override { return "ReduceLROnPlateau"; }
 
   void on_train_begin(const Logs& logs) override;
-  void on_epoch_end(int epoch, const Logs& logs) override;
+  void on_epoch_end(int epoch, Logs& logs) override;
   Config get_config() const override;
 
   bool in_cooldown() const { return cooldown_counter_ > 0; }

@@ -41,7 +41,10 @@ Logs logs_of(const Entries& entries) {
 /// One fit: on_train_begin, an on_epoch_end per entry, on_train_end; the file's bytes.
 std::string run(CSVLogger& cb, const std::vector<Entries>& epochs) {
   cb.on_train_begin({});
-  for (std::size_t e = 0; e < epochs.size(); ++e) cb.on_epoch_end(static_cast<int>(e), logs_of(epochs[e]));
+  for (std::size_t e = 0; e < epochs.size(); ++e) {
+    Logs logs = logs_of(epochs[e]);
+    cb.on_epoch_end(static_cast<int>(e), logs);
+  }
   cb.on_train_end({});
   return read_file(cb.filename());
 }
@@ -98,9 +101,11 @@ TEST(CSVLoggerTest, FlushesEveryEpoch) {
   const std::string path = temp_path("flush.csv");
   CSVLogger cb(path);
   cb.on_train_begin({});
-  cb.on_epoch_end(0, logs_of({{"loss", 0.5}, {"val_loss", 0.25}}));
+  Logs first = logs_of({{"loss", 0.5}, {"val_loss", 0.25}});
+  cb.on_epoch_end(0, first);
   EXPECT_EQ(read_file(path), "epoch,loss,val_loss\r\n0,0.5,0.25\r\n");
-  cb.on_epoch_end(1, logs_of({{"loss", 0.125}, {"val_loss", 0.25}}));
+  Logs second = logs_of({{"loss", 0.125}, {"val_loss", 0.25}});
+  cb.on_epoch_end(1, second);
   EXPECT_EQ(read_file(path), "epoch,loss,val_loss\r\n0,0.5,0.25\r\n1,0.125,0.25\r\n");
   cb.on_train_end({});
   std::filesystem::remove(path);
@@ -124,7 +129,8 @@ TEST(CSVLoggerTest, IoErrorsNameTheFile) {
     EXPECT_NE(std::string(e.what()).find("CSVLogger: cannot open '" + path + "' for writing"), std::string::npos)
         << e.what();
   }
-  EXPECT_THROW(cb.on_epoch_end(0, logs_of({{"loss", 1.0}})), ValueError);  // never opened
+  Logs unopened = logs_of({{"loss", 1.0}});
+  EXPECT_THROW(cb.on_epoch_end(0, unopened), ValueError);  // never opened
 }
 
 TEST(CSVLoggerTest, RejectsBadArguments) {

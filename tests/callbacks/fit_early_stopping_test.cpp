@@ -104,7 +104,7 @@ TEST(FitEarlyStoppingTest, ReduceLROnPlateauAndCSVLoggerInFit) {
   std::ostringstream os;
   os << in.rdbuf();
   const std::string csv = os.str();
-  EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "epoch,loss,val_loss");
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "epoch,learning_rate,loss,val_loss");  // ReduceLROnPlateau adds learning_rate to the logs, as in Keras
   int rows = 0;
   for (std::size_t p = 0; (p = csv.find("\r\n", p)) != std::string::npos; p += 2) ++rows;
   EXPECT_EQ(rows, 4);

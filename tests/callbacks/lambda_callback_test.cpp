@@ -63,7 +63,8 @@ TEST(LambdaCallbackTest, EveryHookCallsItsFunction) {
   cb->on_test_batch_begin(5, {});
   cb->on_test_batch_end(5, {});
   cb->on_test_end({});
-  cb->on_epoch_end(3, {});
+  Logs none;
+  cb->on_epoch_end(3, none);
   cb->on_train_end({});
   cb->on_predict_begin({});
   cb->on_predict_batch_begin(6, {});
@@ -81,7 +82,8 @@ TEST(LambdaCallbackTest, EmptyHooksDoNothing) {
   LambdaCallback cb({.on_epoch_end = [&](int, const Logs&) { ++epochs; }});
   cb.on_train_begin({});
   cb.on_epoch_begin(0, {});
-  cb.on_epoch_end(0, {});
+  Logs none;
+  cb.on_epoch_end(0, none);
   cb.on_train_end({});
   EXPECT_EQ(epochs, 1);
   EXPECT_EQ(cb.class_name(), "LambdaCallback");

@@ -107,8 +107,9 @@ TEST(ReduceLROnPlateauTest, MonitorsTheLearningRate) {
   ReduceLROnPlateau cb({.monitor = "learning_rate", .factor = 0.5, .patience = 0, .mode = "max"});
   cb.set_model(model.get());
   cb.on_train_begin({});
-  cb.on_epoch_end(0, {});
-  cb.on_epoch_end(1, {});  // 0.01 is not above 0.01: reduce
+  Logs none0, none1;
+  cb.on_epoch_end(0, none0);
+  cb.on_epoch_end(1, none1);  // 0.01 is not above 0.01: reduce
   EXPECT_NEAR(model->optimizer()->learning_rate(), 0.005, 1e-12);
 }
 

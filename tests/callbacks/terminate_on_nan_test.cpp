@@ -60,7 +60,8 @@ TEST(TerminateOnNaNTest, IgnoresOtherHooksAndMetrics) {
   logs.set("mae", std::numeric_limits<double>::quiet_NaN());
   cb.on_train_batch_end(0, logs);
   cb.on_test_batch_end(0, loss_logs(std::numeric_limits<double>::quiet_NaN()));
-  cb.on_epoch_end(0, loss_logs(std::numeric_limits<double>::quiet_NaN()));
+  Logs epoch_logs = loss_logs(std::numeric_limits<double>::quiet_NaN());
+  cb.on_epoch_end(0, epoch_logs);
   EXPECT_FALSE(model->stop_training);
 }
 
