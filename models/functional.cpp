@@ -159,6 +159,12 @@ std::vector<std::vector<Shape>> Functional::layer_output_shapes() const {
   return out;
 }
 
+std::vector<std::string> Functional::output_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : outputs_) names.push_back(t.node()->layer->name());
+  return names;
+}
+
 namespace {
 
 Config history_of(const SymbolicTensor& t) {

@@ -57,6 +57,7 @@ class Functional final : public Model {
   Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const override;
   std::vector<layers::Layer*> layers() const override;
   std::vector<std::vector<Shape>> layer_output_shapes() const override;
+  std::vector<std::string> output_names() const override;
   Config get_config() const override;
 
   const std::vector<SymbolicTensor>& inputs() const { return inputs_; }

@@ -80,6 +80,20 @@ void Model::set_weights(const std::vector<Tensor>& values) {
   }
 }
 
+layers::Layer* Model::get_layer(const std::string& layer_name) const {
+  std::string names;
+  for (layers::Layer* l : layers()) {
+    if (l->name() == layer_name) return l;
+    names += (names.empty() ? "" : ", ") + l->name();
+  }
+  throw ValueError(class_name() + " '" + name() + "' has no layer '" + layer_name + "'. Layers: " + names);
+}
+
+std::vector<std::string> Model::output_names() const {
+  const auto all = layers();
+  return {all.empty() ? name() : all.back()->name()};
+}
+
 void Model::compile(CompileOptions options) {
   optimizer_ = options.optimizer_object ? options.optimizer_object : optimizers::get_optimizer(options.optimizer);
   losses_.clear();
@@ -95,6 +109,7 @@ void Model::compile(CompileOptions options) {
   FATHOM_CHECK(loss_weights_.empty() || loss_weights_.size() == losses_.size(), ValueError, class_name(), " '", name(),
                "': loss_weights has ", loss_weights_.size(), " entries for ", losses_.size(), " losses");
   loss_tracker_ = std::make_unique<losses::Mean>("loss");
+  output_loss_trackers_.clear();
   metrics_.clear();
   compile_options_ = std::move(options);
   compiled_ = true;
@@ -106,10 +121,18 @@ Tensor Model::total_loss(const TensorList& y, const TensorList& y_pred, const Te
   FATHOM_CHECK(losses_.size() == 1 || losses_.size() == y_pred.size(), ValueError, class_name(), " '", name(), "': ",
                losses_.size(), " losses for ", y_pred.size(), " outputs");
   Tensor total;
+  last_loss_terms_.clear();
   for (std::size_t i = 0; i < y_pred.size(); ++i) {
     const losses::Loss& loss = *losses_[losses_.size() == 1 ? 0 : i];
-    Tensor term = loss(y[i], y_pred[i], sample_weight);
+    Tensor term;
+    try {
+      term = loss(y[i], y_pred[i], sample_weight);
+    } catch (Error& e) {
+      if (y_pred.size() > 1) e.add_context("loss of output '" + output_names().at(i) + "'");
+      throw;
+    }
     if (!loss_weights_.empty()) term = ops::mul(term, loss_weights_[i]);
+    last_loss_terms_.push_back(term);
     total = total.defined() ? ops::add(total, term) : term;
   }
   for (const Tensor& reg : losses()) total = ops::add(total, ops::cast(reg, total.dtype()));
@@ -126,6 +149,7 @@ void Model::update_metrics(const TensorList& y, const TensorList& y_pred, const 
       if (!out_shape.empty()) out_shape[0] = -1;
       for (const Config& m : compile_options_.metrics.items()) {
         metrics_.push_back(losses::get_metric(m, loss_name, out_shape));
+        if (y_pred.size() > 1) metrics_.back()->set_name(output_names().at(o) + "_" + metrics_.back()->name());
       }
     }
   }
@@ -139,12 +163,14 @@ void Model::update_metrics(const TensorList& y, const TensorList& y_pred, const 
 callbacks::Logs Model::metric_logs(const std::string& prefix) const {
   callbacks::Logs logs;
   if (loss_tracker_) logs.set(prefix + "loss", loss_tracker_->result());
+  for (const auto& t : output_loss_trackers_) logs.set(prefix + t->name(), t->result());
   for (const auto& m : metrics_) logs.set(prefix + m->name(), m->result());
   return logs;
 }
 
 void Model::reset_metrics() {
   if (loss_tracker_) loss_tracker_->reset_state();
+  for (auto& t : output_loss_trackers_) t->reset_state();
   for (auto& m : metrics_) m->reset_state();
 }
 
@@ -164,7 +190,7 @@ void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& s
   {
     autograd::NoRecordGuard no_record;
     // Keras weights each batch's loss by its size, so a short last batch counts less.
-    static_cast<losses::Mean&>(*loss_tracker_).update_values(loss, Tensor::scalar(static_cast<double>(batch), loss.dtype()));
+    track_losses(loss, batch);
   }
   update_metrics(y, y_pred, sample_weight);
 }
@@ -173,9 +199,21 @@ void Model::test_step(const TensorList& x, const TensorList& y, const Tensor& sa
   autograd::NoRecordGuard no_record;
   const TensorList y_pred = call_model(x, false);
   const Tensor loss = total_loss(y, y_pred, sample_weight);
-  static_cast<losses::Mean&>(*loss_tracker_)
-      .update_values(loss, Tensor::scalar(static_cast<double>(x.at(0).shape().at(0)), loss.dtype()));
+  track_losses(loss, x.at(0).shape().at(0));
   update_metrics(y, y_pred, sample_weight);
+}
+
+void Model::track_losses(const Tensor& total, std::int64_t batch) {
+  const Tensor weight = Tensor::scalar(static_cast<double>(batch), total.dtype());
+  static_cast<losses::Mean&>(*loss_tracker_).update_values(total, weight);
+  if (last_loss_terms_.size() > 1) {
+    if (output_loss_trackers_.empty()) {
+      for (const std::string& n : output_names()) output_loss_trackers_.push_back(std::make_unique<losses::Mean>(n + "_loss"));
+    }
+    for (std::size_t i = 0; i < last_loss_terms_.size() && i < output_loss_trackers_.size(); ++i) {
+      static_cast<losses::Mean&>(*output_loss_trackers_[i]).update_values(last_loss_terms_[i], weight);
+    }
+  }
 }
 
 callbacks::Logs Model::train_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {

@@ -101,6 +101,11 @@ class Model : public layers::Layer {
 
   /// The layers in order (for Sequential, as added; for functional models, topologically).
   virtual std::vector<layers::Layer*> layers() const = 0;
+  /// A layer by name (Keras's get_layer); ValueError listing the names when absent.
+  layers::Layer* get_layer(const std::string& name) const;
+  /// Names of the outputs (their layers' names): prefixes of per-output logs such as
+  /// "out1_loss" and "out1_accuracy" when the model has several outputs.
+  virtual std::vector<std::string> output_names() const;
   /// Output shapes per layer, for summary(); empty when the model is not built.
   virtual std::vector<std::vector<Shape>> layer_output_shapes() const = 0;
 
@@ -120,6 +125,7 @@ class Model : public layers::Layer {
   void train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   void test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   void require_compiled(const char* what) const;
+  void track_losses(const Tensor& total, std::int64_t batch);
   std::shared_ptr<callbacks::History> run_fit(const io::Dataset& train, const TensorList& x_val,
                                               const TensorList& y_val, const Tensor& sw_val, const FitOptions& options);
   callbacks::Logs run_test_loop(const TensorList& x, const TensorList& y, const Tensor& sample_weight, int batch_size,
@@ -135,6 +141,8 @@ class Model : public layers::Layer {
   std::vector<std::shared_ptr<losses::Loss>> losses_;
   std::vector<double> loss_weights_;
   std::unique_ptr<losses::Metric> loss_tracker_;
+  std::vector<std::unique_ptr<losses::Metric>> output_loss_trackers_;  // one per output when there are several
+  TensorList last_loss_terms_;  // each output's weighted loss in the last step
   std::vector<std::unique_ptr<losses::Metric>> metrics_;  // per output, in order
 };
 

@@ -48,9 +48,18 @@ TEST(FunctionalTest, TwoInputsTwoOutputsWithASharedLayer) {
   o.loss = Config(std::vector<Config>{"mse", "mse"});
   o.loss_weights = {1.0, 0.5};
   o.optimizer = "sgd";
+  o.metrics = Config(std::vector<Config>{"mae"});
   model.compile(o);
-  const auto logs = model.train_on_batch({xa, xb}, {Tensor::zeros({5, 1}), Tensor::zeros({5, 2})});
-  EXPECT_TRUE(logs.has("loss"));
+  const auto logs = model.test_on_batch({xa, xb}, {Tensor::zeros({5, 1}), Tensor::zeros({5, 2})});
+  // Keras's names for several outputs: "<output layer>_loss" and "<output layer>_<metric>".
+  for (const char* key : {"loss", "out1_loss", "out2_loss", "out1_mae", "out2_mae"}) EXPECT_TRUE(logs.has(key)) << key;
+  const double out1 = ops::mean(ops::square(out[0])).item<float>();
+  const double out2 = ops::mean(ops::square(out[1])).item<float>();
+  EXPECT_NEAR(logs.at("out1_loss"), out1, 1e-5);
+  EXPECT_NEAR(logs.at("out2_loss"), 0.5 * out2, 1e-5);  // loss_weights apply
+  EXPECT_NEAR(logs.at("loss"), out1 + 0.5 * out2, 1e-5);
+  EXPECT_EQ(model.get_layer("shared"), shared.get());
+  EXPECT_THROW(model.get_layer("nope"), ValueError);
 }
 
 TEST(FunctionalTest, ConfigRoundTripRebuildsTheGraph) {
