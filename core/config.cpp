@@ -140,7 +140,11 @@ auto with_key(const Config& c, const std::string& key, F f) -> decltype(f(c)) {
   try {
     return f(v);
   } catch (ConfigError& e) {
-    throw ConfigError((v.location().empty() ? c.where() : std::string()) + "key '" + key + "': " + e.message());
+    // The location comes first: "cfg.yaml:4:11: key 'take': expected an integer ...".
+    const std::string at = v.location().empty() ? c.where() : v.where();
+    std::string message = e.message();
+    if (!at.empty() && message.rfind(at, 0) == 0) message.erase(0, at.size());
+    throw ConfigError(at + "key '" + key + "': " + message);
   }
 }
 }  // namespace
