@@ -82,6 +82,12 @@ class Layer {
                       bool trainable = true, std::shared_ptr<Regularizer> regularizer = nullptr,
                       std::shared_ptr<Constraint> constraint = nullptr, DType dtype = DType::kFloat32);
   void add_loss(const Tensor& loss) { call_losses_.push_back(loss); }
+  /// For layers whose build() users call directly (Sequential::build): records the shapes and
+  /// marks the layer built, as build_from_shapes does.
+  void mark_built(const std::vector<Shape>& input_shapes) {
+    built_input_shapes_ = input_shapes;
+    built_ = true;
+  }
   /// Throws ShapeError "<Class> '<name>': <message>" for input checks in build/call.
   [[noreturn]] void fail(const std::string& message) const;
 

@@ -95,6 +95,7 @@ void Sequential::build(const Shape& input_shape) {
     }
     output_shapes_.push_back(shape);
   }
+  mark_built({input_shape});  // model.build(shape) called directly counts as built (Keras)
 }
 
 TensorList Sequential::call_model(const TensorList& inputs, bool training) {
