@@ -95,7 +95,7 @@ CallbackPtr get_callback(const Config& config) {
   const std::vector<std::string> known = registered_callbacks();
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-  throw ConfigError(config.where() + "unknown callback '" + name + "'." + did_you_mean(name, known) +
+  throw ConfigError(config.where_of("class_name") + "unknown callback '" + name + "'." + did_you_mean(name, known) +
                     " Known callbacks: " + list + ".");
 }
 

@@ -46,8 +46,10 @@ const char* Config::kind_name(Kind kind) {
 }
 
 void Config::type_error(const char* expected) const {
-  throw ConfigError(where() + "expected " + expected + ", received " + kind_name(kind_) +
-                    (kind_ == Kind::kString ? " '" + string_ + "'" : ""));
+  std::string shown;
+  if (kind_ == Kind::kString) shown = " '" + string_ + "'";
+  if (kind_ == Kind::kInt || kind_ == Kind::kFloat || kind_ == Kind::kBool) shown = " (" + to_json() + ")";
+  throw ConfigError(where() + "expected " + expected + ", received " + kind_name(kind_) + shown);
 }
 
 bool Config::as_bool() const {
@@ -129,6 +131,32 @@ std::vector<std::string> Config::keys() const {
   return k;
 }
 
+void Config::set_key_location(const std::string& key, std::string location) {
+  for (auto& [k, loc] : key_locations_) {
+    if (k == key) {
+      loc = std::move(location);
+      return;
+    }
+  }
+  key_locations_.emplace_back(key, std::move(location));
+}
+
+std::string Config::key_location(const std::string& key) const {
+  for (const auto& [k, loc] : key_locations_) {
+    if (k == key) return loc;
+  }
+  return "";
+}
+
+std::string Config::where_of(const std::string& key) const {
+  if (kind_ == Kind::kMap) {
+    for (const auto& [k, v] : map_) {
+      if (k == key && !v.location().empty()) return v.where();
+    }
+  }
+  return where();
+}
+
 void Config::erase(const std::string& key) {
   map_.erase(std::remove_if(map_.begin(), map_.end(), [&](const auto& e) { return e.first == key; }), map_.end());
 }
@@ -176,7 +204,10 @@ void Config::reject_unknown_keys(const std::vector<std::string>& known, const st
     std::sort(sorted.begin(), sorted.end());
     std::string list;
     for (const auto& k : sorted) list += (list.empty() ? "" : ", ") + k;
-    const std::string at = value.location().empty() ? where() : value.location() + ": ";
+    const std::string key_at = key_location(key);
+    const std::string at = !key_at.empty()              ? key_at + ": "
+                           : value.location().empty() ? where()
+                                                      : value.location() + ": ";
     throw ConfigError(at + owner + ": unknown key '" + key + "'." + did_you_mean(key, known) +
                       " Known keys: " + list + ".");
   }

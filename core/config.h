@@ -56,6 +56,10 @@ class Config {
   bool has(const std::string& key) const;
   const Config& at(const std::string& key) const;  // ConfigError naming the key if missing
   const std::vector<std::pair<std::string, Config>>& entries() const;
+  /// Where a map key itself was written (the YAML loader records it): an unknown key is
+  /// reported there, not at its value. Empty when unknown.
+  void set_key_location(const std::string& key, std::string location);
+  std::string key_location(const std::string& key) const;
   std::vector<std::string> keys() const;
   void erase(const std::string& key);
 
@@ -75,6 +79,9 @@ class Config {
   void set_location(std::string location) { location_ = std::move(location); }
   /// "`location`: " or "" — the prefix for error messages about this value.
   std::string where() const { return location_.empty() ? "" : location_ + ": "; }
+  /// The prefix for the entry `key` of this mapping when it has a location, else where(): an
+  /// unknown class name points at the class_name value, not at its mapping.
+  std::string where_of(const std::string& key) const;
 
   /// Compact JSON (indent < 0) or indented.
   std::string to_json(int indent = -1) const;
@@ -90,6 +97,7 @@ class Config {
   std::string string_;
   std::vector<Config> list_;
   std::vector<std::pair<std::string, Config>> map_;
+  std::vector<std::pair<std::string, std::string>> key_locations_;
   std::string location_;
 };
 

@@ -17,8 +17,11 @@ class Error : public std::runtime_error {
   /// The innermost message, without context.
   const std::string& message() const { return message_; }
   Error& add_context(const std::string& context);
+  /// Replaces the innermost message, keeping the context (to sharpen a location, say).
+  Error& set_message(const std::string& message);
 
  private:
+  Error& add_context_impl();  // rebuilds what()
   std::string message_;
   std::vector<std::string> context_;
   std::string full_;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "layers/registry.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -60,20 +61,26 @@ std::vector<std::string> registered_layers() {
   return names;
 }
 
+namespace {
+
+[[noreturn]] void unknown_layer(const std::string& class_name, const std::string& where) {
+  const bool model_class = class_name == "Sequential" || class_name == "Functional" || class_name == "Model";
+  throw ConfigError(where + "unknown layer class '" + class_name + "'." + did_you_mean(class_name, registered_layers()) +
+                    (model_class ? " Model classes are registered by fathom_models (models::register_model_classes)."
+                                 : " Custom layers must be registered with fathom::layers::register_layer."));
+}
+
+LayerFactory find_factory(const std::string& class_name) {
+  std::lock_guard lock(registry().mutex);
+  auto it = registry().table.find(class_name);
+  return it == registry().table.end() ? LayerFactory() : it->second;
+}
+
+}  // namespace
+
 std::unique_ptr<Layer> make_layer(const std::string& class_name, const Config& config) {
-  LayerFactory factory;
-  {
-    std::lock_guard lock(registry().mutex);
-    auto it = registry().table.find(class_name);
-    if (it != registry().table.end()) factory = it->second;
-  }
-  if (!factory) {
-    const bool model_class = class_name == "Sequential" || class_name == "Functional" || class_name == "Model";
-    throw ConfigError(config.where() + "unknown layer class '" + class_name + "'." +
-                      did_you_mean(class_name, registered_layers()) +
-                      (model_class ? " Model classes are registered by fathom_models (models::register_model_classes)."
-                                   : " Custom layers must be registered with fathom::layers::register_layer."));
-  }
+  const LayerFactory factory = find_factory(class_name);
+  if (!factory) unknown_layer(class_name, config.where());
   return factory(config.is_null() ? Config::map() : config);
 }
 
@@ -83,14 +90,9 @@ std::unique_ptr<Layer> layer_from_config(const Config& spec) {
   spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "build_config", "name", "inbound_nodes"},
                            "layer");
   const Config config = spec.has("config") ? spec.at("config") : Config::map();
-  try {
-    return make_layer(spec.get<std::string>("class_name"), config);
-  } catch (Error& e) {
-    if (spec.has("class_name") && e.message().find(spec.get<std::string>("class_name")) == std::string::npos) {
-      e.add_context("while making layer " + spec.get<std::string>("class_name"));
-    }
-    throw;
-  }
+  const std::string class_name = spec.get<std::string>("class_name");
+  if (!find_factory(class_name)) unknown_layer(class_name, spec.where_of("class_name"));
+  return make_layer(class_name, config);
 }
 
 Config serialize_layer(const Layer& layer) {

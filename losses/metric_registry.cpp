@@ -99,7 +99,7 @@ std::unique_ptr<Metric> resolve_by_loss(bool accuracy, const std::string& loss_n
   for (const Entry& e : table()) {
     if (!e.names.empty()) list += (list.empty() ? "" : ", ") + e.names.front();
   }
-  throw ConfigError(where.where() + "unknown metric '" + name + "'." + did_you_mean(name, known) +
+  throw ConfigError(where.where_of("class_name") + "unknown metric '" + name + "'." + did_you_mean(name, known) +
                     " Known metrics: accuracy, crossentropy, " + list + " (or their class names).");
 }
 

@@ -59,7 +59,7 @@ std::pair<const Entry*, bool> find(const std::string& name) {
   if (!class_first) std::reverse(known.begin(), known.end());
   std::string list;
   for (const Entry& e : table()) list += (list.empty() ? "" : ", ") + std::string(e.names.front());
-  throw ConfigError(where.where() + "unknown loss '" + name + "'." + did_you_mean(name, known) +
+  throw ConfigError(where.where_of("class_name") + "unknown loss '" + name + "'." + did_you_mean(name, known) +
                     " Known losses: " + list + " (or their class names).");
 }
 

@@ -47,7 +47,7 @@ std::unique_ptr<Optimizer> make(const std::string& name, const Config& config,
   for (const auto& e : kOptimizers) known.push_back(lowercase ? lower(e.class_name) : e.class_name);
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-  throw ConfigError(where.where() + "unknown optimizer '" + name + "'." +
+  throw ConfigError(where.where_of("class_name") + "unknown optimizer '" + name + "'." +
                     did_you_mean(name, known) + " Known optimizers: " + list + ".");
 }
 

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fathom predict MODEL --input X.npy [--input X2.npy ...] --output Y.npy [--weights W]`:
+// MODEL is a Fathom checkpoint, or a YAML run config together with --weights. One --input per
+// model input, in order; the output is float32, as Keras's predict returns it (a model with
+// several outputs writes Y_0.npy, Y_1.npy, ...).
+#include <cstdio>
+#include <filesystem>
+
+#include "apps/commands/commands.h"
+#include "apps/commands/report.h"
+#include "apps/commands/run_setup.h"
+#include "core/ops.h"
+#include "io/datasets/npy.h"
+#include "models/checkpoint.h"
+
+namespace fathom::apps {
+
+int run_predict(const PredictArgs& args) {
+  std::unique_ptr<models::Model> model;
+  TensorList inputs;
+  try {
+    FATHOM_CHECK(std::filesystem::exists(args.model), ConfigError, "MODEL ", args.model, ": no such file");
+    FATHOM_CHECK(args.batch_size > 0, ConfigError, "--batch-size must be positive, received ", args.batch_size);
+    if (models::is_fathom_checkpoint(args.model)) {
+      model = models::load_model(args.model);
+      if (!args.weights.empty()) models::load_weights(*model, args.weights);
+    } else {
+      FATHOM_CHECK(!args.weights.empty(), ConfigError, "MODEL ", args.model,
+                   " is not a Fathom checkpoint; give a run config with --weights, or a checkpoint");
+      model = set_up_run(args.model, {}).model;
+      models::load_weights(*model, args.weights);
+    }
+    for (const std::string& path : args.inputs) {
+      FATHOM_CHECK(std::filesystem::exists(path), ConfigError, "--input ", path, ": no such file");
+      Tensor x = io::read_npy(path);
+      inputs.push_back(x.dtype() == DType::kFloat32 ? x : ops::cast(x, DType::kFloat32));
+    }
+    const std::size_t expected = model->built_input_shapes().size();
+    FATHOM_CHECK(inputs.size() == expected, ConfigError, "the model takes ", expected, " input(s), ", inputs.size(),
+                 " --input given (one .npy per model input, in order)");
+  } catch (const Error& e) {
+    return report_usage_error(e);
+  }
+  try {
+    const TensorList outputs = model->predict_multi(inputs, args.batch_size);
+    if (outputs.size() == 1) {
+      io::write_npy(args.output, ops::cast(outputs[0], DType::kFloat32));
+      std::printf("Wrote %s %s\n", args.output.c_str(), shape_to_string(outputs[0].shape()).c_str());
+    } else {
+      const std::filesystem::path out(args.output);
+      for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const std::string path =
+            (out.parent_path() / (out.stem().string() + "_" + std::to_string(i) + out.extension().string())).string();
+        io::write_npy(path, ops::cast(outputs[i], DType::kFloat32));
+        std::printf("Wrote %s %s\n", path.c_str(), shape_to_string(outputs[i].shape()).c_str());
+      }
+    }
+    return kExitOk;
+  } catch (const Error& e) {
+    return report_run_error(e);
+  }
+}
+
+}  // namespace fathom::apps

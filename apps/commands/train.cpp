@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fathom train CONFIG`: check everything, then write the run folder: config.yaml (resolved),
+// history.csv (CSVLogger), model.fathom (Fathom's checkpoint until the HDF5 issue gives
+// model.h5) and test_metrics.json when a test set is configured.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "apps/commands/commands.h"
+#include "apps/commands/report.h"
+#include "apps/commands/run_setup.h"
+#include "callbacks/csv_logger.h"
+#include "configs/yaml_config.h"
+#include "io/atomic_file.h"
+#include "layers/registry.h"
+#include "models/checkpoint.h"
+
+namespace fathom::apps {
+namespace {
+
+/// The run folder, normalised (so "out/../x" never creates "out"), after checking that it can
+/// be created: the nearest existing ancestor must be a writable folder.
+std::filesystem::path checked_output_dir(const Config& value) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(value.as_string()).lexically_normal();
+  FATHOM_CHECK(!fs::exists(dir) || fs::is_directory(dir), ConfigError, value.where(), "output.dir '", value.as_string(),
+               "' exists and is not a folder");
+  fs::path ancestor = dir;
+  while (!ancestor.empty() && ancestor != ancestor.root_path() && !fs::exists(ancestor)) ancestor = ancestor.parent_path();
+  FATHOM_CHECK(fs::is_directory(ancestor), ConfigError, value.where(), "output.dir '", value.as_string(),
+               "' cannot be created: '", ancestor.string(), "' is not a folder");
+  FATHOM_CHECK(access(ancestor.c_str(), W_OK) == 0, ConfigError, value.where(), "output.dir '", value.as_string(),
+               "' cannot be created: '", ancestor.string(), "' is not writable");
+  return dir;
+}
+
+}  // namespace
+
+int run_train(const TrainArgs& args) {
+  RunSetup s;
+  std::filesystem::path dir;
+  try {
+    s = set_up_run(args.config, args.overrides);
+    dir = checked_output_dir(s.run.output.at("dir"));
+  } catch (const Error& e) {
+    return report_usage_error(e);
+  }
+  try {
+    // An existing run folder is reused: files are replaced as the run writes them.
+    std::filesystem::create_directories(dir);
+    // The resolved config: the model as Keras serializes it (every layer default filled in).
+    configs::RunConfig resolved = s.run;
+    resolved.model = layers::serialize_layer(*s.model);
+    write_text_atomically((dir / "config.yaml").string(), configs::to_yaml(resolved.to_config()));
+    auto csv = std::make_shared<callbacks::CSVLogger>((dir / "history.csv").string());
+    models::FitOptions fit = configs::fit_options(s.run, {csv});
+    if (s.validation) fit.validation_data = std::make_pair(s.validation->x, s.validation->y);
+    s.model->fit(s.train.x, s.train.y, fit);
+    models::save_checkpoint((dir / "model.fathom").string(), *s.model);
+    if (s.test) {
+      const callbacks::Logs logs = s.model->evaluate(s.test->x, s.test->y, {.batch_size = 256, .verbose = 0});
+      write_metrics(logs, (dir / "test_metrics.json").string());
+    }
+    std::printf("Run folder: %s\n", dir.string().c_str());
+    return kExitOk;
+  } catch (const Error& e) {
+    return report_run_error(e);
+  } catch (const std::exception& e) {  // std::filesystem errors and the like
+    return report_run_error(IoError(std::string("while writing the run folder: ") + e.what()));
+  }
+}
+
+}  // namespace fathom::apps

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "configs/model_builder.h"
+
+#include <map>
+
+#include "configs/error_location.h"
+#include "configs/yaml_config.h"
+#include "layers/registry.h"
+#include "models/functional.h"
+#include "models/sequential.h"
+
+namespace fathom::configs {
+namespace {
+
+/// Locates a layer entry's error (configs/error_location.h).
+void locate(Error& e, const Config& entry, const std::string& what) { locate_error(e, entry, what); }
+
+std::shared_ptr<layers::Layer> make_layer_at(const Config& entry, std::size_t index) {
+  try {
+    return layers::layer_from_config(entry);
+  } catch (Error& e) {
+    locate(e, entry, "model layer " + std::to_string(index));
+    throw;
+  }
+}
+
+std::unique_ptr<models::Model> sequential_from(const Config& spec) {
+  const Config& c = spec.at("config");
+  c.reject_unknown_keys({"name", "layers", "input_shape", "batch_input_shape", "build_input_shape", "trainable", "dtype"},
+                        "Sequential");
+  auto model = std::make_unique<models::Sequential>(c.get_or<std::string>("name", ""));
+  if (!c.has("layers") || !c.at("layers").is_list()) throw ConfigError(c.where() + "Sequential: needs a list of layers");
+  const auto& entries = c.at("layers").items();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto layer = make_layer_at(entries[i], i);
+    if (i == 0 && !layer->declared_input_shape()) {
+      // input_shape may sit on the model in a hand-written config (without the batch dimension).
+      if (c.has("input_shape")) {
+        Shape s = c.get<Shape>("input_shape");
+        s.insert(s.begin(), -1);
+        layer->set_declared_input_shape(s);
+      } else if (c.has("batch_input_shape")) {
+        layer->set_declared_input_shape(c.get<Shape>("batch_input_shape"));
+      }
+    }
+    try {
+      model->add(layer);
+    } catch (Error& e) {
+      locate(e, entries[i], "model layer " + std::to_string(i) + " (" + layer->class_name() + " '" + layer->name() + "')");
+      throw;
+    }
+  }
+  if (!model->built() && c.has("build_input_shape") && !c.at("build_input_shape").is_null()) {
+    model->build_from_shapes({c.get<Shape>("build_input_shape")});
+  }
+  return model;
+}
+
+std::vector<std::string> names_of(const Config& v) {
+  if (v.is_string()) return {v.as_string()};
+  if (!v.is_list()) throw ConfigError(v.where() + "expected a name or a list of names");
+  std::vector<std::string> out;
+  for (const Config& n : v.items()) out.push_back(n.as_string());
+  return out;
+}
+
+/// The hand-written functional form: named inputs, layers naming their inputs, outputs.
+std::unique_ptr<models::Model> functional_from(const Config& c) {
+  c.reject_unknown_keys({"name", "inputs", "layers", "outputs", "trainable"}, "Functional");
+  std::map<std::string, models::SymbolicTensor> tensors;
+  std::vector<std::string> known;
+  std::vector<models::SymbolicTensor> inputs, outputs;
+  auto add_input = [&](const std::string& name, const Config& shape) {
+    inputs.push_back(models::Input(shape.as_shape(), name));
+    tensors[name] = inputs.back();
+    known.push_back(name);
+  };
+  const Config& ins = c.at("inputs");
+  if (ins.is_map()) {
+    for (const auto& [name, shape] : ins.entries()) add_input(name, shape);
+  } else {
+    for (const Config& in : ins.items()) {
+      in.reject_unknown_keys({"name", "shape"}, "Functional input");
+      add_input(in.get<std::string>("name"), in.at("shape"));
+    }
+  }
+  std::map<std::string, std::shared_ptr<layers::Layer>> by_name;
+  auto lookup = [&](const Config& ref) {
+    std::vector<models::SymbolicTensor> list;
+    for (const std::string& n : names_of(ref)) {
+      auto it = tensors.find(n);
+      if (it == tensors.end()) {
+        throw ConfigError(ref.where() + "unknown input '" + n + "'; it must be a model input or an earlier layer." +
+                          did_you_mean(n, known));
+      }
+      list.push_back(it->second);
+    }
+    return list;
+  };
+  const auto& entries = c.at("layers").items();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Config& e = entries[i];
+    std::shared_ptr<layers::Layer> layer;
+    std::string output_name;
+    if (e.has("reuse")) {
+      e.reject_unknown_keys({"reuse", "inputs", "name"}, "Functional layer");
+      const std::string target = e.get<std::string>("reuse");
+      auto it = by_name.find(target);
+      if (it == by_name.end()) {
+        std::vector<std::string> layer_names;
+        for (const auto& [k, v] : by_name) layer_names.push_back(k);
+        throw ConfigError(e.at("reuse").where() + "reuse: no earlier layer named '" + target + "'." +
+                          did_you_mean(target, layer_names));
+      }
+      layer = it->second;
+      output_name = e.get_or<std::string>("name", target + "_" + std::to_string(i));
+    } else {
+      Config spec = e;
+      if (!e.has("inputs")) throw ConfigError(e.where() + "model layer " + std::to_string(i) + ": missing 'inputs'");
+      spec.erase("inputs");
+      spec.erase("name");
+      layer = make_layer_at(spec, i);
+      output_name = e.get_or<std::string>("name", layer->name());
+      by_name[layer->name()] = layer;
+    }
+    if (!e.has("inputs")) throw ConfigError(e.where() + "model layer " + std::to_string(i) + ": missing 'inputs'");
+    try {
+      tensors[output_name] = models::call_layer(layer, lookup(e.at("inputs")));
+    } catch (Error& err) {
+      locate(err, e, "model layer " + std::to_string(i) + " (" + layer->class_name() + " '" + layer->name() + "')");
+      throw;
+    }
+    known.push_back(output_name);
+  }
+  for (const models::SymbolicTensor& t : lookup(c.at("outputs"))) outputs.push_back(t);
+  return std::make_unique<models::Functional>(inputs, outputs, c.get_or<std::string>("name", ""));
+}
+
+std::unique_ptr<models::Model> as_model(std::unique_ptr<layers::Layer> layer, const Config& spec) {
+  auto* model = dynamic_cast<models::Model*>(layer.get());
+  if (!model) throw ConfigError(spec.where() + "model: '" + layer->class_name() + "' is a layer, not a model");
+  layer.release();
+  return std::unique_ptr<models::Model>(model);
+}
+
+}  // namespace
+
+std::unique_ptr<models::Model> make_model(const Config& spec_in, const std::vector<Shape>& input_shapes) {
+  models::register_model_classes();
+  Config spec = spec_in;
+  if (spec.has("keras_json")) {
+    spec.reject_unknown_keys({"keras_json"}, "model");
+    const Config path = spec.at("keras_json");
+    try {
+      spec = load_yaml_file(path.as_string());  // JSON is YAML
+    } catch (Error& e) {
+      e.add_context(path.where() + "model.keras_json");
+      throw;
+    }
+    spec.erase("keras_version");
+    spec.erase("backend");
+  }
+  spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "build_config"}, "model");
+  const std::string cls = spec.get<std::string>("class_name");
+  std::unique_ptr<models::Model> model;
+  if (cls == "Sequential") {
+    model = sequential_from(spec);
+  } else if ((cls == "Functional" || cls == "Model") && spec.at("config").has("inputs")) {
+    model = functional_from(spec.at("config"));
+  } else if (cls == "Functional" || cls == "Model") {
+    model = as_model(layers::make_layer(cls, spec.at("config")), spec);
+  } else {
+    throw ConfigError(spec.at("class_name").where() + "model: class_name must be Sequential or Functional, received '" +
+                      cls + "'." + did_you_mean(cls, {"Sequential", "Functional"}));
+  }
+  if (!model->built() && !input_shapes.empty()) {
+    try {
+      model->build_from_shapes(input_shapes);
+    } catch (Error& e) {
+      e.add_context(spec.where() + "model: building it for the data's input shape " + shape_to_string(input_shapes[0]));
+      throw;
+    }
+  }
+  return model;
+}
+
+}  // namespace fathom::configs
