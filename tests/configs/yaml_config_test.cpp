@@ -105,8 +105,8 @@ TEST(YamlConfigTest, EveryValueHasItsLineAndColumn) {
   EXPECT_EQ(c.at("fit").at("list").items()[1].at("é").location(), "cfg.yaml:13:11");  // columns count bytes
   EXPECT_EQ(load_yaml("a:\nnull_b: ~\n", "t").at("a").location(), "t:1:1");
   EXPECT_EQ(load_yaml("a:\nnull_b: ~\n", "t").at("null_b").location(), "t:2:9");
-  EXPECT_EQ(error_of([&] { layers.items()[0].at("config").reject_unknown_keys({"unit"}, "Dense"); })  // at the key itself,
-            "cfg.yaml:5:38: Dense: unknown key 'units'. Did you mean 'unit'? Known keys: unit.");
+  EXPECT_EQ(error_of([&] { layers.items()[0].at("config").reject_unknown_keys({"unit"}, "Dense"); }),
+            "cfg.yaml:5:38: Dense: unknown key 'units'. Did you mean 'unit'? Known keys: unit.");  // at the key
 }
 
 TEST(YamlConfigTest, AnchorsAliasesAndMergeKeys) {
