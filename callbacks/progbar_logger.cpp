@@ -55,7 +55,7 @@ void ProgbarLogger::on_train_begin(const Logs&) {
 
 void ProgbarLogger::on_epoch_begin(int epoch, const Logs&) {
   start_ = last_draw_ = std::chrono::steady_clock::now();
-  if (params().verbose > 0) {
+  if (params().verbose > 0 && params().epochs > 1) {  // Keras prints it only for several epochs
     std::fprintf(out_, "Epoch %d/%d\n", epoch + 1, params().epochs);
     std::fflush(out_);
   }

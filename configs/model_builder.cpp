@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "configs/model_builder.h"
 
+#include <algorithm>
 #include <map>
 
 #include "configs/error_location.h"
@@ -15,6 +16,16 @@ namespace {
 /// Locates a layer entry's error (configs/error_location.h).
 void locate(Error& e, const Config& entry, const std::string& what) { locate_error(e, entry, what); }
 
+/// Models compute in float32; a dtype key may say so, nothing else.
+void check_model_dtype(const Config& c, const char* owner) {
+  if (!c.has("dtype") || c.at("dtype").is_null()) return;
+  const Config& d = c.at("dtype");
+  const std::string name = d.is_string() ? d.as_string()
+                           : d.is_map() && d.has("config") ? d.at("config").get_or<std::string>("name", "") : "";
+  FATHOM_CHECK(name == "float32", ConfigError, d.where(), owner, ": dtype must be float32 (Fathom's layers compute in "
+               "float32), received ", d.to_json());
+}
+
 std::shared_ptr<layers::Layer> make_layer_at(const Config& entry, std::size_t index) {
   try {
     return layers::layer_from_config(entry);
@@ -28,6 +39,7 @@ std::unique_ptr<models::Model> sequential_from(const Config& spec) {
   const Config& c = spec.at("config");
   c.reject_unknown_keys({"name", "layers", "input_shape", "batch_input_shape", "build_input_shape", "trainable", "dtype"},
                         "Sequential");
+  check_model_dtype(c, "Sequential");
   auto model = std::make_unique<models::Sequential>(c.get_or<std::string>("name", ""));
   if (!c.has("layers") || !c.at("layers").is_list()) throw ConfigError(c.where() + "Sequential: needs a list of layers");
   const auto& entries = c.at("layers").items();
@@ -53,6 +65,7 @@ std::unique_ptr<models::Model> sequential_from(const Config& spec) {
   if (!model->built() && c.has("build_input_shape") && !c.at("build_input_shape").is_null()) {
     model->build_from_shapes({c.get<Shape>("build_input_shape")});
   }
+  if (!c.get_or("trainable", true)) model->set_trainable(false);
   return model;
 }
 
@@ -66,7 +79,8 @@ std::vector<std::string> names_of(const Config& v) {
 
 /// The hand-written functional form: named inputs, layers naming their inputs, outputs.
 std::unique_ptr<models::Model> functional_from(const Config& c) {
-  c.reject_unknown_keys({"name", "inputs", "layers", "outputs", "trainable"}, "Functional");
+  c.reject_unknown_keys({"name", "inputs", "layers", "outputs", "trainable", "dtype"}, "Functional");
+  check_model_dtype(c, "Functional");
   std::map<std::string, models::SymbolicTensor> tensors;
   std::vector<std::string> known;
   std::vector<models::SymbolicTensor> inputs, outputs;
@@ -124,6 +138,10 @@ std::unique_ptr<models::Model> functional_from(const Config& c) {
       by_name[layer->name()] = layer;
     }
     if (!e.has("inputs")) throw ConfigError(e.where() + "model layer " + std::to_string(i) + ": missing 'inputs'");
+    if (tensors.count(output_name)) {
+      throw ConfigError(e.where() + "model layer " + std::to_string(i) + ": the output name '" + output_name +
+                        "' is already used by an input or an earlier layer; give it another `name`");
+    }
     try {
       tensors[output_name] = models::call_layer(layer, lookup(e.at("inputs")));
     } catch (Error& err) {
@@ -133,7 +151,9 @@ std::unique_ptr<models::Model> functional_from(const Config& c) {
     known.push_back(output_name);
   }
   for (const models::SymbolicTensor& t : lookup(c.at("outputs"))) outputs.push_back(t);
-  return std::make_unique<models::Functional>(inputs, outputs, c.get_or<std::string>("name", ""));
+  auto model = std::make_unique<models::Functional>(inputs, outputs, c.get_or<std::string>("name", ""));
+  if (!c.get_or("trainable", true)) model->set_trainable(false);
+  return model;
 }
 
 std::unique_ptr<models::Model> as_model(std::unique_ptr<layers::Layer> layer, const Config& spec) {

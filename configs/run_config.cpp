@@ -134,17 +134,19 @@ Config parse_fit(const Config& f) {
   out.set("validation_split",
           keep(f, "validation_split", Config(number_in(f, "fit", "validation_split", 0.0, 0.0, 1.0))));
   out.set("shuffle", keep(f, "shuffle", Config(bool_of(f, "fit", "shuffle", true))));
-  if (f.has("steps_per_epoch") && !f.at("steps_per_epoch").is_null()) int_in(f, "fit", "steps_per_epoch", 1, 1, INT64_MAX);
+  if (f.has("steps_per_epoch") && !f.at("steps_per_epoch").is_null()) int_in(f, "fit", "steps_per_epoch", 1, 1, INT32_MAX);
   out.set("steps_per_epoch", keep(f, "steps_per_epoch", Config()));
-  out.set("validation_freq", keep(f, "validation_freq", Config(int_in(f, "fit", "validation_freq", 1, 1, INT64_MAX))));
+  out.set("validation_freq", keep(f, "validation_freq", Config(int_in(f, "fit", "validation_freq", 1, 1, INT32_MAX))));
   out.set("initial_epoch", keep(f, "initial_epoch", Config(int_in(f, "fit", "initial_epoch", 0, 0, std::max<std::int64_t>(epochs, 0)))));
   const Config cw = value_or(f, "class_weight", Config());
   if (!cw.is_null()) {
     if (!cw.is_map()) fail_at(cw, "fit.class_weight: expected a mapping from class index to weight");
     for (const auto& [k, v] : cw.entries()) {
-      char* end = nullptr;
-      std::strtoll(k.c_str(), &end, 10);
-      if (k.empty() || *end != '\0') fail_at(v, "fit.class_weight: key '" + k + "' is not a class index");
+      const bool digits = !k.empty() && k.size() <= 9 && k.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits) {
+        const std::string at = cw.key_location(k).empty() ? v.where() : cw.key_location(k) + ": ";
+        throw ConfigError(at + "fit.class_weight: key '" + k + "' is not a class index (an integer >= 0)");
+      }
       if (!v.is_number() || v.as_double() < 0) fail_at(v, "fit.class_weight: weights must be non-negative numbers");
     }
   }

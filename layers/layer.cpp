@@ -42,7 +42,7 @@ Layer::~Layer() = default;
 
 void Layer::set_trainable(bool trainable) {
   trainable_ = trainable;
-  for (auto& w : weights_) w.variable.set_trainable(trainable);
+  for (auto& w : weights_) w.variable.set_trainable(trainable && w.created_trainable);
 }
 
 void Layer::fail(const std::string& message) const {
@@ -176,7 +176,7 @@ Variable Layer::add_weight(const std::string& name, const Shape& shape, const In
   }
   autograd::NoRecordGuard no_record;
   Variable v(initializer(shape, dtype), name_ + "/" + name, trainable && trainable_);
-  weights_.push_back({v, name, std::move(regularizer), std::move(constraint)});
+  weights_.push_back({v, name, std::move(regularizer), std::move(constraint), trainable});
   return v;
 }
 

@@ -97,6 +97,7 @@ class Layer {
     std::string short_name;
     std::shared_ptr<Regularizer> regularizer;
     std::shared_ptr<Constraint> constraint;
+    bool created_trainable = true;  // non-trainable weights (moving statistics) stay so when unfreezing
   };
   void check_input(const std::vector<Shape>& shapes);
 

@@ -40,6 +40,11 @@ Tensor Model::call_multi(const TensorList& inputs, bool training) {
   return outputs[0];
 }
 
+void Model::set_trainable(bool trainable) {
+  layers::Layer::set_trainable(trainable);
+  for (layers::Layer* l : layers()) l->set_trainable(trainable);
+}
+
 std::vector<Variable> Model::weights() const {
   std::vector<Variable> out;
   std::set<std::uint64_t> seen;  // shared layers contribute their weights once
@@ -106,8 +111,9 @@ void Model::compile(CompileOptions options) {
   }
   FATHOM_CHECK(!losses_.empty(), ValueError, class_name(), " '", name(), "': compile needs a loss");
   loss_weights_ = options.loss_weights;
-  FATHOM_CHECK(loss_weights_.empty() || loss_weights_.size() == losses_.size(), ValueError, class_name(), " '", name(),
-               "': loss_weights has ", loss_weights_.size(), " entries for ", losses_.size(), " losses");
+  FATHOM_CHECK(loss_weights_.size() <= 1 || losses_.size() == 1 || loss_weights_.size() == losses_.size(), ValueError,
+               class_name(), " '", name(), "': loss_weights has ", loss_weights_.size(), " entries for ", losses_.size(),
+               " losses");
   loss_tracker_ = std::make_unique<losses::Mean>("loss");
   output_loss_trackers_.clear();
   metrics_.clear();
@@ -120,6 +126,9 @@ Tensor Model::total_loss(const TensorList& y, const TensorList& y_pred, const Te
                " targets for ", y_pred.size(), " outputs");
   FATHOM_CHECK(losses_.size() == 1 || losses_.size() == y_pred.size(), ValueError, class_name(), " '", name(), "': ",
                losses_.size(), " losses for ", y_pred.size(), " outputs");
+  FATHOM_CHECK(loss_weights_.size() <= 1 || loss_weights_.size() == y_pred.size(), ValueError, class_name(), " '",
+               name(), "': loss_weights has ", loss_weights_.size(), " entries for ", y_pred.size(),
+               " outputs (give one per output, or one for all)");
   Tensor total;
   last_loss_terms_.clear();
   for (std::size_t i = 0; i < y_pred.size(); ++i) {
@@ -131,8 +140,8 @@ Tensor Model::total_loss(const TensorList& y, const TensorList& y_pred, const Te
       if (y_pred.size() > 1) e.add_context("loss of output '" + output_names().at(i) + "'");
       throw;
     }
-    if (!loss_weights_.empty()) term = ops::mul(term, loss_weights_[i]);
-    last_loss_terms_.push_back(term);
+    last_loss_terms_.push_back(term);  // logged unweighted, as Keras
+    if (!loss_weights_.empty()) term = ops::mul(term, loss_weights_[loss_weights_.size() == 1 ? 0 : i]);
     total = total.defined() ? ops::add(total, term) : term;
   }
   for (const Tensor& reg : losses()) total = ops::add(total, ops::cast(reg, total.dtype()));

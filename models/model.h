@@ -110,6 +110,8 @@ class Model : public layers::Layer {
   virtual std::vector<std::vector<Shape>> layer_output_shapes() const = 0;
 
   std::vector<Variable> weights() const override;
+  /// Freezes or unfreezes every layer of the model, nested models included (Keras).
+  void set_trainable(bool trainable) override;
   TensorList losses() const override;
   std::vector<Tensor> get_weights() const;
   /// Values in weights() order; ShapeError naming the weight on a mismatch, nothing changed.

@@ -52,7 +52,7 @@ Tensor class_weights_for(const Tensor& y, const std::map<std::int64_t, double>& 
   const auto values = labels.to_vector<double>();
   std::vector<float> w(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    auto it = class_weight.find(static_cast<std::int64_t>(values[i]));
+    auto it = class_weight.find(static_cast<std::int64_t>(std::llround(values[i])));  // Keras rounds
     w[i] = it == class_weight.end() ? 1.0f : static_cast<float>(it->second);
   }
   return Tensor::from_vector(w);
@@ -93,12 +93,10 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_all, const Te
   FATHOM_CHECK(o.verbose >= 0 && o.verbose <= 2, ValueError, who, ": verbose must be 0, 1 or 2");
   const std::int64_t n_all = sample_count(x_all, y_all, o.sample_weight, who);
 
-  Tensor sw_all = o.sample_weight;
-  if (!o.class_weight.empty()) {
-    FATHOM_CHECK(y_all.size() == 1, ValueError, who, ": class_weight needs a model with one output");
-    const Tensor cw = class_weights_for(y_all[0], o.class_weight);
-    sw_all = sw_all.defined() ? ops::mul(ops::cast(sw_all, DType::kFloat32), cw) : cw;
-  }
+  const Tensor& sw_all = o.sample_weight;
+  FATHOM_CHECK(o.class_weight.empty() || !sw_all.defined(), ValueError, who,
+               ": class_weight and sample_weight cannot be used at the same time (Keras)");
+  FATHOM_CHECK(o.class_weight.empty() || y_all.size() == 1, ValueError, who, ": class_weight needs a model with one output");
 
   // The validation split comes from the end of the data, before shuffling (Keras).
   TensorList x = x_all, y = y_all, x_val, y_val;
@@ -122,6 +120,8 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_all, const Te
     }
   }
 
+  // Class weights apply to the training samples only, after the validation split (Keras).
+  if (!o.class_weight.empty()) sw = class_weights_for(y[0], o.class_weight);
   const std::uint64_t seed = o.seed ? *o.seed : random::global_generator().next_key();
   io::Dataset train = io::Dataset::from_tensors(x, y, sw);
   if (o.shuffle) train = train.shuffle(seed);  // epoch e's order depends only on (seed, e)
@@ -157,11 +157,13 @@ std::shared_ptr<callbacks::History> Model::run_fit(const io::Dataset& train, con
     if (auto h = std::dynamic_pointer_cast<callbacks::History>(cb)) history = h;
     if (std::dynamic_pointer_cast<callbacks::ProgbarLogger>(cb)) has_progbar = true;
   }
-  if (o.verbose > 0 && !has_progbar) cbs.insert(cbs.begin(), std::make_shared<callbacks::ProgbarLogger>());
+  // Keras 3: History, then the progress bar, after the user's callbacks (so the bar shows what
+  // callbacks add to the logs, such as learning_rate).
   if (!history) {
     history = std::make_shared<callbacks::History>();
     cbs.push_back(history);
   }
+  if (o.verbose > 0 && !has_progbar) cbs.push_back(std::make_shared<callbacks::ProgbarLogger>());
   CallbackList list(cbs, this, {o.epochs, static_cast<int>(steps), o.verbose});
 
   stop_training = false;
@@ -221,7 +223,7 @@ Logs Model::evaluate(const TensorList& x, const TensorList& y, const EvaluateOpt
   FATHOM_CHECK(o.batch_size > 0, ValueError, who, ": batch_size must be positive. Received: batch_size=", o.batch_size);
   const std::int64_t n = sample_count(x, y, o.sample_weight, who);
   std::vector<CallbackPtr> cbs = o.callbacks;
-  if (o.verbose > 0) cbs.insert(cbs.begin(), std::make_shared<callbacks::ProgbarLogger>());
+  if (o.verbose > 0) cbs.push_back(std::make_shared<callbacks::ProgbarLogger>());
   CallbackList list(cbs, this, {1, static_cast<int>((n + o.batch_size - 1) / o.batch_size), o.verbose});
   return run_test_loop(x, y, o.sample_weight, o.batch_size, cbs);
 }
@@ -238,6 +240,7 @@ TensorList Model::predict_multi(const TensorList& x, int batch_size, int verbose
   const std::string who = class_name() + " '" + name() + "' predict";
   FATHOM_CHECK(batch_size > 0, ValueError, who, ": batch_size must be positive. Received: batch_size=", batch_size);
   const std::int64_t n = sample_count(x, {}, {}, who);
+  FATHOM_CHECK(n > 0, ValueError, who, ": x has no samples");
   autograd::NoRecordGuard no_record;
   std::vector<TensorList> parts;
   for (std::int64_t begin = 0; begin < n; begin += batch_size) {

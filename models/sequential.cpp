@@ -60,7 +60,13 @@ void Sequential::add(std::shared_ptr<layers::Layer> layer) {
   if (built() || shape) {
     // Build the new layer now from the previous layer's output shape, or the whole model.
     if (!built()) {
-      build_from_shapes({*shape});
+      try {
+        build_from_shapes({*shape});
+      } catch (...) {
+        layers_.pop_back();
+        output_shapes_.clear();
+        throw;
+      }
     } else {
       const Shape in = output_shapes_.empty() ? built_input_shapes()[0] : output_shapes_.back();
       try {
@@ -102,6 +108,12 @@ TensorList Sequential::call_model(const TensorList& inputs, bool training) {
   FATHOM_CHECK(inputs.size() == 1, ValueError, "Sequential '", name(), "': expects 1 input, received ", inputs.size());
   FATHOM_CHECK(!layers_.empty(), ValueError, "Sequential '", name(), "': the model has no layers");
   Tensor x = inputs[0];
+  if (!built()) {
+    // First use through fit/predict (which call call_model directly): build as a call would.
+    Shape s = x.shape();
+    if (!s.empty()) s[0] = -1;
+    build_from_shapes({s});
+  }
   for (const auto& layer : layers_) x = (*layer)(x, training);
   return {x};
 }

@@ -22,6 +22,8 @@ int run_evaluate(const EvaluateArgs& args) {
     models::load_weights(*s.model, args.weights);
   } catch (const Error& e) {
     return report_usage_error(e);
+  } catch (const std::exception& e) {  // std::filesystem and the like, before anything is written
+    return report_usage_error(ConfigError(e.what()));
   }
   try {
     const callbacks::Logs logs = s.model->evaluate(data->x, data->y, {.batch_size = 256, .verbose = 0});

@@ -35,11 +35,23 @@ int run_predict(const PredictArgs& args) {
       Tensor x = io::read_npy(path);
       inputs.push_back(x.dtype() == DType::kFloat32 ? x : ops::cast(x, DType::kFloat32));
     }
-    const std::size_t expected = model->built_input_shapes().size();
-    FATHOM_CHECK(inputs.size() == expected, ConfigError, "the model takes ", expected, " input(s), ", inputs.size(),
-                 " --input given (one .npy per model input, in order)");
+    const std::vector<Shape>& expected = model->built_input_shapes();
+    FATHOM_CHECK(inputs.size() == expected.size(), ConfigError, "the model takes ", expected.size(), " input(s), ",
+                 inputs.size(), " --input given (one .npy per model input, in order)");
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const Shape& want = expected[i];
+      const Shape& got = inputs[i].shape();
+      bool ok = got.size() == want.size() && !got.empty() && got[0] > 0;
+      for (std::size_t d = 1; ok && d < got.size(); ++d) ok = want[d] < 0 || want[d] == got[d];
+      FATHOM_CHECK(ok, ConfigError, "--input ", args.inputs[i], ": shape ", shape_to_string(got),
+                   " does not fit the model's input ", shape_to_string(want), " (at least one sample)");
+      FATHOM_CHECK(got[0] == inputs[0].shape()[0], ConfigError, "--input ", args.inputs[i], " has ", got[0],
+                   " samples, ", args.inputs[0], " has ", inputs[0].shape()[0]);
+    }
   } catch (const Error& e) {
     return report_usage_error(e);
+  } catch (const std::exception& e) {  // std::filesystem and the like, before anything is written
+    return report_usage_error(ConfigError(e.what()));
   }
   try {
     const TensorList outputs = model->predict_multi(inputs, args.batch_size);

@@ -18,6 +18,8 @@ int run_summary(const std::string& config_or_model, const std::vector<std::strin
     return kExitOk;
   } catch (const Error& e) {
     return report_usage_error(e);
+  } catch (const std::exception& e) {  // std::filesystem and the like, before anything is written
+    return report_usage_error(ConfigError(e.what()));
   }
 }
 

@@ -45,6 +45,8 @@ int run_train(const TrainArgs& args) {
     dir = checked_output_dir(s.run.output.at("dir"));
   } catch (const Error& e) {
     return report_usage_error(e);
+  } catch (const std::exception& e) {  // std::filesystem and the like, before anything is written
+    return report_usage_error(ConfigError(e.what()));
   }
   try {
     // An existing run folder is reused: files are replaced as the run writes them.
