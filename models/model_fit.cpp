@@ -9,6 +9,7 @@
 #include "callbacks/history.h"
 #include "callbacks/progbar_logger.h"
 #include "core/autograd/recorder.h"
+#include "core/log.h"
 #include "core/ops.h"
 #include "io/pipeline.h"
 #include "losses/metric.h"
@@ -148,6 +149,10 @@ std::shared_ptr<callbacks::History> Model::fit(const io::Dataset& data, const Fi
 std::shared_ptr<callbacks::History> Model::run_fit(const io::Dataset& train, const TensorList& x_val,
                                                    const TensorList& y_val, const Tensor& sw_val, const FitOptions& o) {
   const std::int64_t batches = train.steps_per_epoch();
+  if (o.steps_per_epoch > batches) {
+    log::warn("fit: steps_per_epoch=" + std::to_string(o.steps_per_epoch) + " exceeds the " + std::to_string(batches) +
+              " batches of the data; each epoch runs " + std::to_string(batches) + " steps");
+  }
   const std::int64_t steps = o.steps_per_epoch > 0 ? std::min<std::int64_t>(o.steps_per_epoch, batches) : batches;
 
   std::vector<CallbackPtr> cbs = o.callbacks;
@@ -169,14 +174,29 @@ std::shared_ptr<callbacks::History> Model::run_fit(const io::Dataset& train, con
   stop_training = false;
   list.each([](auto& cb) { cb.on_train_begin({}); });
   Logs epoch_logs;
+  std::optional<io::Iterator> stream;  // the data, continued across epochs when steps < batches
+  std::int64_t pass = 0;
   for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
     reset_metrics();
     list.each([&](auto& cb) { cb.on_epoch_begin(epoch, {}); });
-    io::Iterator it = train.epoch(epoch);
+    // With fewer steps than batches, Keras keeps walking the data across epochs instead of
+    // restarting it. Epoch e starts at batch e * steps of the stream of data passes (pass p in
+    // the order of (seed, p)), so a run resumed at initial_epoch sees the same batches.
+    const bool continuing = steps < batches;
+    if (!continuing || !stream) {
+      const std::int64_t start = static_cast<std::int64_t>(epoch) * steps;
+      pass = continuing ? start / batches : epoch;
+      stream.emplace(train.epoch(pass));
+      for (std::int64_t skip = continuing ? start % batches : 0; skip > 0; --skip) stream->next();
+    }
     for (std::int64_t step = 0; step < steps; ++step) {
       const int s = static_cast<int>(step);
       list.each([&](auto& cb) { cb.on_train_batch_begin(s, {}); });
-      std::optional<io::Batch> batch = it.next();
+      std::optional<io::Batch> batch = stream->next();
+      if (!batch && continuing) {
+        stream.emplace(train.epoch(++pass));
+        batch = stream->next();
+      }
       if (!batch) break;
       train_step(batch->x, batch->y, batch->sample_weight);
       const Logs logs = metric_logs("");

@@ -78,3 +78,38 @@ TEST(FitDatasetTest, VerboseTwoPrintsOneLinePerEpochLikeKeras) {
 
 }  // namespace
 }  // namespace fathom::models
+
+namespace fathom::models {
+namespace {
+
+TEST(FitDatasetTest, StepsPerEpochContinuesThroughTheDataLikeKeras) {
+  // 8 samples, batch 2 -> 4 batches; 3 steps per epoch: epoch 1 must start at the 4th batch.
+  const Tensor x = ops::reshape(ops::cast(Tensor::arange(8), DType::kFloat32), {8, 1});
+  std::vector<float> seen;
+  auto model = std::make_unique<Sequential>();
+  model->add(std::make_shared<layers::Dense>(layers::Dense::Options{.units = 1}));
+  CompileOptions o;
+  o.loss = "mse";
+  o.optimizer = "sgd";
+  model->compile(o);
+  struct Recorder final : callbacks::Callback {
+    std::string class_name() const override { return "Recorder"; }
+  };
+  FitOptions fit;
+  fit.epochs = 2;
+  fit.batch_size = 2;
+  fit.steps_per_epoch = 3;
+  fit.shuffle = false;
+  fit.verbose = 0;
+  // Record the batches through a dataset map: every produced batch's first value.
+  auto ds = io::Dataset::from_tensors({x}, {x}).batch(2).map([&](io::Batch b) {
+    seen.push_back(b.x[0].to_vector<float>()[0]);
+    return b;
+  });
+  model->fit(ds, fit);
+  // Epoch 0: batches 0, 1, 2 (values 0, 2, 4); epoch 1: batch 3 then the next pass: 0, 1.
+  EXPECT_EQ(seen, (std::vector<float>{0, 2, 4, 6, 0, 2}));
+}
+
+}  // namespace
+}  // namespace fathom::models
