@@ -35,10 +35,10 @@ std::string format_per_step(double seconds) {
   return buf;
 }
 
-/// Keras prints values with 4 significant decimals, or scientific for tiny ones.
+/// As Keras's Progbar: 4 decimals above 1e-3 in magnitude, scientific otherwise (0 included).
 std::string format_value(double v) {
   char buf[32];
-  if (v != 0 && std::abs(v) < 1e-3) {
+  if (!(std::abs(v) > 1e-3)) {
     std::snprintf(buf, sizeof buf, "%.4e", v);
   } else {
     std::snprintf(buf, sizeof buf, "%.4f", v);

@@ -65,11 +65,10 @@ void check_fit_against_data(const RunSetup& s) {
 
 }  // namespace
 
-RunSetup set_up_run(const std::string& config_path, const std::vector<std::string>& overrides, bool need_train) {
+RunSetup set_up_run(const std::string& config_path, const std::vector<std::string>& overrides) {
   Config root = configs::load_yaml_file(config_path);
   for (const std::string& assignment : overrides) configs::apply_override(root, assignment);
   RunSetup s{configs::parse_run_config(root, config_path), {}, std::nullopt, std::nullopt, nullptr};
-  (void)need_train;
   // Every unseeded random choice (initializers, dropout, shuffling) follows from the run's seed.
   random::set_global_seed(static_cast<std::uint64_t>(s.run.fit.at("seed").as_int()));
   s.train = io::load_data_source(s.run.data.at("train"), "train");

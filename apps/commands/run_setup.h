@@ -22,9 +22,9 @@ struct RunSetup {
   std::unique_ptr<models::Model> model;
 };
 
-/// Loads `config_path`, applies the --set overrides, parses, loads data and builds the model.
-/// `need_train` false skips the training data unless the model needs its shapes.
-RunSetup set_up_run(const std::string& config_path, const std::vector<std::string>& overrides, bool need_train = true);
+/// Loads `config_path`, applies the --set overrides, parses, loads the data (the training data
+/// always: the model is built for its shapes) and builds the model.
+RunSetup set_up_run(const std::string& config_path, const std::vector<std::string>& overrides);
 
 /// Input shapes (batch dimension -1) of a data set's x arrays.
 std::vector<Shape> input_shapes_of(const io::LoadedData& data);
