@@ -6,9 +6,11 @@
 #include <mutex>
 
 #include "layers/activation.h"
+#include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/input_layer.h"
 #include "layers/merging.h"
+#include "layers/pooling2d.h"
 #include "layers/reshaping.h"
 
 namespace fathom::layers {
@@ -34,6 +36,9 @@ std::map<std::string, LayerFactory> builtin_table() {
       {"Minimum", [](const Config& c) { return ElementwiseMerge::from_config(Kind::kMinimum, c); }},
       {"Concatenate", &Concatenate::from_config},
       {"Dot", &Dot::from_config},
+      {"Conv2D", &Conv2D::from_config},
+      {"MaxPooling2D", [](const Config& c) { return Pooling2D::from_config(Pooling2D::Kind::kMax, c); }},
+      {"AveragePooling2D", [](const Config& c) { return Pooling2D::from_config(Pooling2D::Kind::kAverage, c); }},
   };
 }
 

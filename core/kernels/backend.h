@@ -23,6 +23,11 @@ struct UnaryParams {
 enum class BinaryKind { kAdd, kSub, kMul, kDiv, kPow, kMaximum, kMinimum };
 enum class CompareKind { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 enum class ReduceKind { kSum, kMax, kMin, kProd };
+/// Window geometry of extract_patches: kernel (kh, kw), strides (sh, sw), dilations (dh, dw).
+struct PatchGeometry {
+  std::int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+};
+
 enum class RandomKind { kNormal, kUniform, kTruncatedNormal };
 
 class Backend {
@@ -65,6 +70,13 @@ class Backend {
                              const Tensor& updates, std::int64_t axis) = 0;
   virtual Tensor one_hot(const Tensor& indices, std::int64_t depth, double on_value,
                          double off_value, DType dtype) = 0;
+
+  /// x [B, H, W, C] (NHWC, VALID) -> [B, OH, OW, kh*kw*C] ordered (kh, kw, C);
+  /// OH = (H - (kh-1)*dh - 1) / sh + 1 (the op checks OH, OW >= 1).
+  virtual Tensor extract_patches(const Tensor& x, const PatchGeometry& g) = 0;
+  /// extract_patches's adjoint: patches [B, OH, OW, kh*kw*C] scatter-added into zeros of
+  /// `image_shape` [B, H, W, C].
+  virtual Tensor patches_adjoint(const Tensor& patches, const Shape& image_shape, const PatchGeometry& g) = 0;
 
   /// Adam's in-place update in one pass (core/ops/fused_updates.h gives the formula).
   virtual void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1,

@@ -11,4 +11,12 @@ Tensor softmax(const Tensor& x, std::int64_t axis = -1);
 /// x - logsumexp(x) along `axis`.
 Tensor log_softmax(const Tensor& x, std::int64_t axis = -1);
 
+/// Sliding windows of an NHWC image, VALID (pad beforehand with ops::pad): x [B, H, W, C] ->
+/// [B, OH, OW, kh*kw*C], each window ordered (kh, kw, C) so that a Keras kernel [kh, kw, C, F]
+/// reshaped to [kh*kw*C, F] multiplies it (im2col). OH = (H - (kh-1)*dilation_h - 1) / stride_h + 1;
+/// a window larger than the image is a ShapeError. Differentiable (the gradient scatter-adds
+/// back into the image).
+Tensor extract_patches(const Tensor& x, std::int64_t kh, std::int64_t kw, std::int64_t stride_h = 1,
+                       std::int64_t stride_w = 1, std::int64_t dilation_h = 1, std::int64_t dilation_w = 1);
+
 }  // namespace fathom::ops

@@ -26,7 +26,8 @@
   FATHOM_OP(squeeze, true) FATHOM_OP(broadcast_to, true) FATHOM_OP(sum_to, true)           \
   FATHOM_OP(slice, true) FATHOM_OP(concat, true) FATHOM_OP(stack, true)                    \
   FATHOM_OP(split, true) FATHOM_OP(pad, true) FATHOM_OP(gather, true)                      \
-  FATHOM_OP(one_hot, false) FATHOM_OP(softmax, true) FATHOM_OP(log_softmax, true)
+  FATHOM_OP(one_hot, false) FATHOM_OP(softmax, true) FATHOM_OP(log_softmax, true)       \
+  FATHOM_OP(extract_patches, true)
 
 namespace fathom::ops {
 

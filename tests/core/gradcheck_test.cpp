@@ -139,6 +139,13 @@ const std::map<std::string, Case>& cases() {
                 [](const TensorList& in) { return ops::pad(in[0], {{1, 0}, {2, 1}}, 0.5); }};
     t["gather"] = {[] { return TensorList{u({5, 3}), Tensor::from_vector<std::int64_t>({4, 0, 4, 2}, {2, 2})}; },
                    [](const TensorList& in) { return ops::gather(in[0], in[1], 0); }};
+    // Strides (2, 1) and, on the same input, dilation 2: both windows' outputs, flattened.
+    t["extract_patches"] = {[] { return TensorList{u({2, 5, 4, 3})}; },
+                            [](const TensorList& in) {
+                              const Tensor a = ops::extract_patches(in[0], 2, 3, 2, 1, 1, 1);
+                              const Tensor b = ops::extract_patches(in[0], 2, 2, 1, 1, 2, 2);
+                              return ops::concat({ops::reshape(a, {-1}), ops::reshape(b, {-1})}, 0);
+                            }};
     t["softmax"] = {[] { return TensorList{u({2, 4})}; }, [](const TensorList& in) { return ops::softmax(in[0]); }};
     t["log_softmax"] = {[] { return TensorList{u({3, 2})}; },
                         [](const TensorList& in) { return ops::log_softmax(in[0], 0); }};

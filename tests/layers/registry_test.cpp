@@ -61,6 +61,10 @@ std::vector<ContractCase> contract_cases() {
       {"Minimum", layer_spec("Minimum"), {{2, 3}, {2, 3}}, {2, 3}, 0, {}},
       {"Concatenate", layer_spec("Concatenate", cfg({{"axis", 1}})), {{2, 2, 3}, {2, 1, 3}}, {2, 3, 3}, 0, {}},
       {"Dot", layer_spec("Dot", cfg({{"axes", 1}})), {{2, 3}, {2, 3}}, {2, 1}, 0, {}},
+      {"Conv2D", layer_spec("Conv2D", cfg({{"filters", 2}, {"kernel_size", Shape{3, 3}}, {"padding", "same"}, {"activation", "tanh"}})),
+       {{2, 4, 3, 2}}, {2, 4, 3, 2}, 2, dense_opts},
+      {"MaxPooling2D", layer_spec("MaxPooling2D"), {{2, 4, 4, 2}}, {2, 2, 2, 2}, 0, {}},
+      {"AveragePooling2D", layer_spec("AveragePooling2D", cfg({{"padding", "same"}})), {{2, 3, 5, 2}}, {2, 2, 3, 2}, 0, {}},
   };
   // clang-format on
 }
@@ -193,6 +197,15 @@ TEST(RegistryTest, LoadsLayerConfigsWrittenByKeras3) {
       keras3_layer("Concatenate", "concatenate", R"("axis": 1)"),
       keras3_layer("Dot", "dot", R"("axes": [1, 2], "normalize": true)"),
       keras3_layer("Activation", "activation", R"("activation": "relu")"),
+      keras3_layer("Conv2D", "conv2d", R"("filters": 4, "kernel_size": [3, 3], "strides": [1, 1], "padding": "same",
+          "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "linear",
+          "use_bias": true, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {},
+          "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null,
+          "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null)"),
+      keras3_layer("MaxPooling2D", "max_pooling2d", R"("pool_size": [2, 2], "padding": "valid", "strides": [2, 2],
+          "data_format": "channels_last")"),
+      keras3_layer("AveragePooling2D", "average_pooling2d", R"("pool_size": [3, 3], "padding": "same",
+          "strides": [2, 2], "data_format": "channels_last")"),
       testing::parse_json(
           R"({"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 3],
           "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false},

@@ -25,6 +25,8 @@ class CpuBackend final : public Backend {
                      std::int64_t axis) override;
   Tensor one_hot(const Tensor& indices, std::int64_t depth, double on_value, double off_value,
                  DType dtype) override;
+  Tensor extract_patches(const Tensor& x, const PatchGeometry& g) override;
+  Tensor patches_adjoint(const Tensor& patches, const Shape& image_shape, const PatchGeometry& g) override;
   void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) override;
   void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1, double beta_2,
                    double epsilon) override;
