@@ -11,24 +11,13 @@
 
 #include "core/config.h"
 #include "layers/dense.h"
+#include "tests/callbacks/tiny_model.h"
 #include "models/sequential.h"
 
 namespace fathom::callbacks {
 namespace {
 
-std::unique_ptr<models::Sequential> tiny_model() {
-  auto model = std::make_unique<models::Sequential>();
-  layers::Dense::Options dense_options;
-  dense_options.units = 1;
-  auto dense = std::make_shared<layers::Dense>(dense_options);
-  dense->set_declared_input_shape({-1, 2});
-  model->add(dense);
-  models::CompileOptions compile;
-  compile.optimizer = "sgd";
-  compile.loss = "mse";
-  model->compile(compile);
-  return model;
-}
+using test_support::tiny_model;
 
 /// Every weight of the model set to `value` (a stand-in for an epoch of training).
 void fill_weights(models::Model& model, float value) {

@@ -17,6 +17,7 @@
 #include "callbacks/reduce_lr_on_plateau.h"
 #include "core/random.h"
 #include "layers/dense.h"
+#include "tests/callbacks/tiny_model.h"
 #include "models/sequential.h"
 #include "optimizers/optimizer.h"
 
@@ -25,17 +26,7 @@ namespace {
 
 std::unique_ptr<models::Sequential> tiny_model() {
   random::set_global_seed(7);
-  auto model = std::make_unique<models::Sequential>();
-  layers::Dense::Options dense_options;
-  dense_options.units = 1;
-  auto dense = std::make_shared<layers::Dense>(dense_options);
-  dense->set_declared_input_shape({-1, 2});
-  model->add(dense);
-  models::CompileOptions compile;
-  compile.optimizer = "sgd";
-  compile.loss = "mse";
-  model->compile(compile);
-  return model;
+  return test_support::tiny_model();
 }
 
 /// Training targets y = 3 x0 and validation targets -3 x0: as the model learns, the

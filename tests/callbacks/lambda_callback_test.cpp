@@ -9,24 +9,13 @@
 
 #include "core/random.h"
 #include "layers/dense.h"
+#include "tests/callbacks/tiny_model.h"
 #include "models/sequential.h"
 
 namespace fathom::callbacks {
 namespace {
 
-std::unique_ptr<models::Sequential> tiny_model() {
-  auto model = std::make_unique<models::Sequential>();
-  layers::Dense::Options dense_options;
-  dense_options.units = 1;
-  auto dense = std::make_shared<layers::Dense>(dense_options);
-  dense->set_declared_input_shape({-1, 2});
-  model->add(dense);
-  models::CompileOptions compile;
-  compile.optimizer = "sgd";
-  compile.loss = "mse";
-  model->compile(compile);
-  return model;
-}
+using test_support::tiny_model;
 
 /// A LambdaCallback that appends "<hook> <index>" to `calls` for every hook.
 std::shared_ptr<LambdaCallback> recorder(std::vector<std::string>& calls) {

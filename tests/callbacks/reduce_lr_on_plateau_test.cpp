@@ -10,25 +10,14 @@
 #include <vector>
 
 #include "layers/dense.h"
+#include "tests/callbacks/tiny_model.h"
 #include "models/sequential.h"
 #include "optimizers/optimizer.h"
 
 namespace fathom::callbacks {
 namespace {
 
-std::unique_ptr<models::Sequential> tiny_model() {
-  auto model = std::make_unique<models::Sequential>();
-  layers::Dense::Options dense_options;
-  dense_options.units = 1;
-  auto dense = std::make_shared<layers::Dense>(dense_options);
-  dense->set_declared_input_shape({-1, 2});
-  model->add(dense);
-  models::CompileOptions compile;
-  compile.optimizer = "sgd";
-  compile.loss = "mse";
-  model->compile(compile);  // SGD's default rate: 0.01
-  return model;
-}
+using test_support::tiny_model;
 
 /// The learning rate after each epoch end, with `values` as val_loss.
 std::vector<double> drive(ReduceLROnPlateau& cb, models::Model& model, const std::vector<double>& values) {
