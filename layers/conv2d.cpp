@@ -56,7 +56,9 @@ Pair same_padding(std::int64_t in, std::int64_t k, std::int64_t stride, std::int
 using conv_detail::Pair;
 
 Conv2D::Conv2D(Options options, std::string name)
-    : Layer(std::move(name), "conv2d"), options_(std::move(options)), activation_(activation_fn(options_.activation)) {
+    : Layer(std::move(name), "conv2d"), options_(std::move(options)),
+      resolved_(options_.weights),
+      activation_(activation_fn(options_.activation)) {
   FATHOM_CHECK(options_.filters > 0, ValueError, "Conv2D '", this->name(),
                "': filters must be a positive integer. Received: filters=", options_.filters);
   const auto positive = [](Pair p) { return p.first > 0 && p.second > 0; };
@@ -73,21 +75,13 @@ Conv2D::Conv2D(Options options, std::string name)
   FATHOM_CHECK(!((options_.strides.first > 1 || options_.strides.second > 1) &&
                  (options_.dilation_rate.first > 1 || options_.dilation_rate.second > 1)),
                ValueError, "Conv2D '", this->name(), "': strides > 1 is not compatible with dilation_rate > 1");
-  get_initializer(options_.kernel_initializer);
-  get_initializer(options_.bias_initializer);
-  get_regularizer(options_.kernel_regularizer);
-  get_regularizer(options_.bias_regularizer);
-  get_regularizer(options_.activity_regularizer);
-  get_constraint(options_.kernel_constraint);
-  get_constraint(options_.bias_constraint);
 }
 
 std::unique_ptr<Layer> Conv2D::from_config(const Config& c) {
-  const BaseLayerArgs base = parse_base_args(
-      c, {"filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation",
-          "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-          "activity_regularizer", "kernel_constraint", "bias_constraint", "lora_rank"},
-      "Conv2D");
+  std::vector<std::string> keys = {"filters",       "kernel_size", "strides",    "padding",  "data_format",
+                                   "dilation_rate", "groups",      "activation", "use_bias", "lora_rank"};
+  keys.insert(keys.end(), WeightOptions::keys().begin(), WeightOptions::keys().end());
+  const BaseLayerArgs base = parse_base_args(c, keys, "Conv2D");
   conv_detail::check_data_format(c, "Conv2D");
   const std::int64_t groups = c.get_or<std::int64_t>("groups", 1);
   FATHOM_CHECK(groups == 1, ConfigError, c.where_of("groups"), "Conv2D: groups=", groups,
@@ -103,13 +97,7 @@ std::unique_ptr<Layer> Conv2D::from_config(const Config& c) {
   o.dilation_rate = conv_detail::parse_pair(c, "dilation_rate", {1, 1}, "Conv2D");
   o.activation = c.get_or<std::string>("activation", "linear");
   o.use_bias = c.get_or("use_bias", true);
-  o.kernel_initializer = c.get_or<Config>("kernel_initializer", o.kernel_initializer);
-  o.bias_initializer = c.get_or<Config>("bias_initializer", o.bias_initializer);
-  o.kernel_regularizer = c.get_or<Config>("kernel_regularizer", Config());
-  o.bias_regularizer = c.get_or<Config>("bias_regularizer", Config());
-  o.activity_regularizer = c.get_or<Config>("activity_regularizer", Config());
-  o.kernel_constraint = c.get_or<Config>("kernel_constraint", Config());
-  o.bias_constraint = c.get_or<Config>("bias_constraint", Config());
+  o.weights = WeightOptions::from_config(c);
   auto layer = std::make_unique<Conv2D>(std::move(o), base.name);
   apply_base_args(*layer, base);
   return layer;
@@ -123,11 +111,11 @@ void Conv2D::build(const Shape& input_shape) {
   if (in < 0) fail("the channel dimension of the input must be known, received shape " + shape_to_string(input_shape));
   compute_output_shape(input_shape);  // reports a kernel larger than a VALID input now
   const auto [kh, kw] = options_.kernel_size;
-  kernel_ = add_weight("kernel", {kh, kw, in, options_.filters}, *get_initializer(options_.kernel_initializer), true,
-                       get_regularizer(options_.kernel_regularizer), get_constraint(options_.kernel_constraint));
+  kernel_ = add_weight("kernel", {kh, kw, in, options_.filters}, *resolved_.kernel_initializer, true,
+                       resolved_.kernel_regularizer, resolved_.kernel_constraint);
   if (options_.use_bias) {
-    bias_ = add_weight("bias", {options_.filters}, *get_initializer(options_.bias_initializer), true,
-                       get_regularizer(options_.bias_regularizer), get_constraint(options_.bias_constraint));
+    bias_ = add_weight("bias", {options_.filters}, *resolved_.bias_initializer, true,
+                       resolved_.bias_regularizer, resolved_.bias_constraint);
   }
 }
 
@@ -149,7 +137,7 @@ Tensor Conv2D::call(const Tensor& x_in, bool /*training*/) {
   if (options_.use_bias) y = ops::add(y, bias_);
   y = ops::reshape(y, out_shape);
   y = activation_(y);
-  if (auto reg = get_regularizer(options_.activity_regularizer)) {
+  if (const auto& reg = resolved_.activity_regularizer) {
     add_loss(ops::div((*reg)(y), static_cast<double>(x_in.shape()[0])));
   }
   return y;
@@ -177,13 +165,7 @@ Config Conv2D::get_config() const {
   c.set("strides", conv_detail::pair_config(options_.strides)).set("padding", options_.padding);
   c.set("data_format", "channels_last").set("dilation_rate", conv_detail::pair_config(options_.dilation_rate));
   c.set("groups", std::int64_t{1}).set("activation", options_.activation).set("use_bias", options_.use_bias);
-  c.set("kernel_initializer", serialize_initializer(*get_initializer(options_.kernel_initializer)));
-  c.set("bias_initializer", serialize_initializer(*get_initializer(options_.bias_initializer)));
-  c.set("kernel_regularizer", serialize_regularizer(get_regularizer(options_.kernel_regularizer).get()));
-  c.set("bias_regularizer", serialize_regularizer(get_regularizer(options_.bias_regularizer).get()));
-  c.set("activity_regularizer", serialize_regularizer(get_regularizer(options_.activity_regularizer).get()));
-  c.set("kernel_constraint", serialize_constraint(get_constraint(options_.kernel_constraint).get()));
-  c.set("bias_constraint", serialize_constraint(get_constraint(options_.bias_constraint).get()));
+  resolved_.add_to_config(c);
   return c;
 }
 

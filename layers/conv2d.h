@@ -6,6 +6,7 @@
 
 #include "layers/activations.h"
 #include "layers/layer.h"
+#include "layers/weight_options.h"
 
 namespace fathom::layers {
 
@@ -42,10 +43,7 @@ class Conv2D final : public Layer {
     conv_detail::Pair dilation_rate{1, 1};
     std::string activation = "linear";
     bool use_bias = true;
-    Config kernel_initializer = "glorot_uniform";
-    Config bias_initializer = "zeros";
-    Config kernel_regularizer = {}, bias_regularizer = {}, activity_regularizer = {};
-    Config kernel_constraint = {}, bias_constraint = {};
+    WeightOptions weights = {};  // initializers, regularizers, constraints
   };
 
   explicit Conv2D(Options options, std::string name = "");
@@ -59,6 +57,7 @@ class Conv2D final : public Layer {
 
  private:
   Options options_;
+  ResolvedWeights resolved_;
   ActivationFn activation_;
   Variable kernel_, bias_;
 };

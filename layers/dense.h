@@ -4,6 +4,7 @@
 
 #include "layers/activations.h"
 #include "layers/layer.h"
+#include "layers/weight_options.h"
 
 namespace fathom::layers {
 
@@ -18,10 +19,7 @@ class Dense final : public Layer {
     std::int64_t units = 0;
     std::string activation = "linear";
     bool use_bias = true;
-    Config kernel_initializer = "glorot_uniform";
-    Config bias_initializer = "zeros";
-    Config kernel_regularizer = {}, bias_regularizer = {}, activity_regularizer = {};
-    Config kernel_constraint = {}, bias_constraint = {};
+    WeightOptions weights = {};  // initializers, regularizers, constraints
   };
 
   explicit Dense(Options options, std::string name = "");
@@ -35,6 +33,7 @@ class Dense final : public Layer {
 
  private:
   Options options_;
+  ResolvedWeights resolved_;
   ActivationFn activation_;
   Variable kernel_, bias_;
 };
