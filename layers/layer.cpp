@@ -101,7 +101,25 @@ void Layer::check_input(const std::vector<Shape>& shapes) {
 
 Tensor Layer::operator()(const Tensor& x, bool training) { return (*this)(TensorList{x}, training); }
 
-Tensor Layer::operator()(const TensorList& inputs, bool training) {
+Tensor Layer::compute_mask(const Tensor& x, const Tensor& mask) const {
+  (void)x;
+  return supports_masking() ? mask : Tensor();
+}
+
+Tensor Layer::call_masked(const Tensor& x, const Tensor& mask, bool training) {
+  (void)mask;
+  return call_multi(TensorList{x}, training);
+}
+
+Tensor Layer::call_with_mask(const Tensor& x, const Tensor& mask, bool training, Tensor* out_mask) {
+  prepare_call(TensorList{x});
+  Tensor y = call_masked(x, mask, training);
+  collect_weight_losses();
+  if (out_mask != nullptr) *out_mask = compute_mask(x, mask);
+  return y;
+}
+
+void Layer::prepare_call(const TensorList& inputs) {
   std::vector<Shape> shapes;
   for (const Tensor& t : inputs) {
     FATHOM_CHECK(t.defined(), ValueError, class_name(), " '", name_, "': an input is an undefined tensor");
@@ -115,10 +133,18 @@ Tensor Layer::operator()(const TensorList& inputs, bool training) {
     check_input(shapes);
   }
   call_losses_.clear();
-  Tensor y = call_multi(inputs, training);
+}
+
+void Layer::collect_weight_losses() {
   for (auto& w : weights_) {
     if (w.regularizer && w.variable.trainable()) call_losses_.push_back((*w.regularizer)(w.variable));
   }
+}
+
+Tensor Layer::operator()(const TensorList& inputs, bool training) {
+  prepare_call(inputs);
+  Tensor y = call_multi(inputs, training);
+  collect_weight_losses();
   return y;
 }
 

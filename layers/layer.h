@@ -52,6 +52,21 @@ class Layer {
   /// How many inputs call accepts: 1 for most layers, 0 for "two or more" (merge layers).
   virtual int num_inputs() const { return 1; }
 
+  // ---- Keras masks: a bool tensor (usually [batch, timesteps]) that travels beside a layer's
+  // output; an undefined Tensor means "no mask". Embedding(mask_zero) and Masking create one,
+  // RNNs consume it (masked steps keep the state), and layers that support_masking() pass it on.
+  // Sequential and Functional carry masks from layer to layer; multi-input layers drop them.
+  /// True if the layer passes its input mask on unchanged (Keras's supports_masking).
+  virtual bool supports_masking() const { return false; }
+  /// The mask of the output for input `x` with mask `mask` (Keras's compute_mask). Default: `mask`
+  /// if supports_masking(), else none.
+  virtual Tensor compute_mask(const Tensor& x, const Tensor& mask) const;
+  /// The forward pass given the input's mask; mask-consuming layers override it. Default: call().
+  virtual Tensor call_masked(const Tensor& x, const Tensor& mask, bool training);
+  /// Builds on first use like operator() and calls call_masked; stores the output's mask in
+  /// `*out_mask` when `out_mask` is not null.
+  Tensor call_with_mask(const Tensor& x, const Tensor& mask, bool training, Tensor* out_mask);
+
   /// Builds without data (Sequential.build, summary): marks the layer built.
   void build_from_shapes(const std::vector<Shape>& input_shapes);
   const std::vector<Shape>& built_input_shapes() const { return built_input_shapes_; }
@@ -100,6 +115,10 @@ class Layer {
     bool created_trainable = true;  // non-trainable weights (moving statistics) stay so when unfreezing
   };
   void check_input(const std::vector<Shape>& shapes);
+  /// Before a call: builds on first use (or checks the shapes) and clears the last call's losses.
+  void prepare_call(const TensorList& inputs);
+  /// After a call: adds the weight regularizers' terms to the call's losses.
+  void collect_weight_losses();
 
   std::string name_;
   std::optional<Shape> declared_input_shape_;
