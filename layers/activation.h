@@ -13,6 +13,7 @@ class Activation final : public Layer {
   explicit Activation(std::string activation, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);
   std::string class_name() const override { return "Activation"; }
+  bool supports_masking() const override { return true; }
   Tensor call(const Tensor& x, bool training) override;
   Config get_config() const override;
 
@@ -34,6 +35,7 @@ class Dropout final : public Layer {
   explicit Dropout(Options options, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);
   std::string class_name() const override { return "Dropout"; }
+  bool supports_masking() const override { return true; }
   Tensor call(const Tensor& x, bool training) override;
   Config get_config() const override;
 

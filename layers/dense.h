@@ -25,6 +25,7 @@ class Dense final : public Layer {
   explicit Dense(Options options, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);
   std::string class_name() const override { return "Dense"; }
+  bool supports_masking() const override { return true; }
 
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& x, bool training) override;

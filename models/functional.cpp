@@ -127,11 +127,19 @@ TensorList Functional::call_model(const TensorList& inputs, bool training) {
   FATHOM_CHECK(inputs.size() == inputs_.size(), ValueError, "Functional '", name(), "': expected ", inputs_.size(),
                " inputs, received ", inputs.size());
   std::map<const Node*, Tensor> values;
+  std::map<const Node*, Tensor> masks;  // Keras masks of single-input calls; multi-input layers drop them
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     values[inputs_[i].node().get()] = (*inputs_[i].node()->layer)(inputs[i], training);
   }
   for (const auto& n : order_) {
     if (is_input_node(*n)) continue;
+    if (n->inputs.size() == 1 && n->layer->num_inputs() == 1) {
+      const Node* in = n->inputs[0].node().get();
+      const auto m = masks.find(in);
+      values[n.get()] = n->layer->call_with_mask(values.at(in), m == masks.end() ? Tensor() : m->second, training,
+                                                 &masks[n.get()]);
+      continue;
+    }
     TensorList xs;
     for (const auto& in : n->inputs) xs.push_back(values.at(in.node().get()));
     values[n.get()] = (*n->layer)(xs, training);

@@ -114,7 +114,8 @@ TensorList Sequential::call_model(const TensorList& inputs, bool training) {
     if (!s.empty()) s[0] = -1;
     build_from_shapes({s});
   }
-  for (const auto& layer : layers_) x = (*layer)(x, training);
+  Tensor mask;  // Keras masks travel from the layer that makes one (Embedding, Masking) onwards
+  for (const auto& layer : layers_) x = layer->call_with_mask(x, mask, training, &mask);
   return {x};
 }
 
