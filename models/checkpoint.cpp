@@ -16,6 +16,7 @@
 #include <map>
 #include <string_view>
 
+#include "core/json.h"
 #include "core/ops.h"
 #include "io/atomic_file.h"
 #include "layers/registry.h"
@@ -29,7 +30,6 @@ namespace {
 constexpr char kMagic[8] = {'F', 'A', 'T', 'H', 'O', 'M', '\x01', '\x00'};
 constexpr std::uint64_t kHeaderSize = 8 + 4 + 8;           // magic, version, metadata length
 constexpr std::uint64_t kMinSize = kHeaderSize + 8 + 4;    // + data length, CRC
-constexpr int kMaxJsonDepth = 200;                          // deeper is corrupt, not a model
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
@@ -56,142 +56,6 @@ std::uint32_t crc_update(std::uint32_t crc, const void* data, std::size_t size) 
   }
   return crc;
 }
-
-// ~~~ JSON reader: what Config::to_json writes (NaN/Infinity included), strict otherwise ~~~
-
-class JsonReader {
- public:
-  JsonReader(std::string_view text, const std::string& path) : text_(text), path_(path) {}
-
-  Config document() {
-    Config v = value(0);
-    skip_space();
-    if (pos_ != text_.size()) fail("unexpected text after the end");
-    return v;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    corrupt(path_, "the metadata is not valid JSON: " + what + " at byte " + std::to_string(pos_));
-  }
-  void skip_space() {
-    while (pos_ < text_.size() && std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) ++pos_;
-  }
-  bool consume(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-
-  Config value(int depth) {
-    if (depth > kMaxJsonDepth) fail("nesting deeper than " + std::to_string(kMaxJsonDepth));
-    skip_space();
-    if (pos_ >= text_.size()) fail("unexpected end");
-    const char c = text_[pos_];
-    if (c == '{' || c == '[') return container(depth);
-    if (c == '"') return Config(string());
-    if (consume("true")) return Config(true);
-    if (consume("false")) return Config(false);
-    if (consume("null")) return Config();
-    if (consume("NaN")) return Config(std::numeric_limits<double>::quiet_NaN());
-    if (consume("Infinity")) return Config(std::numeric_limits<double>::infinity());
-    if (consume("-Infinity")) return Config(-std::numeric_limits<double>::infinity());
-    if (c == '-' || (c >= '0' && c <= '9')) return number();
-    fail(std::string("unexpected character '") + c + "'");
-  }
-
-  /// An object or an array; objects keep their key order and may not repeat a key.
-  Config container(int depth) {
-    const bool is_map = text_[pos_++] == '{';
-    const std::string_view close = is_map ? "}" : "]";
-    Config out = is_map ? Config::map() : Config::list();
-    skip_space();
-    if (consume(close)) return out;
-    while (true) {
-      if (is_map) {
-        skip_space();
-        if (pos_ >= text_.size() || text_[pos_] != '"') fail("expected a key in quotes");
-        const std::string key = string();
-        if (out.has(key)) fail("duplicate key '" + key + "'");
-        skip_space();
-        if (!consume(":")) fail("expected ':' after key '" + key + "'");
-        out.set(key, value(depth + 1));
-      } else {
-        out.push_back(value(depth + 1));
-      }
-      skip_space();
-      if (consume(",")) continue;
-      if (consume(close)) return out;
-      fail("expected ',' or '" + std::string(close) + "'");
-    }
-  }
-
-  unsigned hex4() {
-    unsigned v = 0;
-    const char* first = text_.data() + pos_;
-    const auto r = std::from_chars(first, first + std::min<std::size_t>(4, text_.size() - pos_), v, 16);
-    if (r.ptr != first + 4) fail("bad \\u escape");
-    pos_ += 4;
-    return v;
-  }
-
-  static void append_utf8(std::string& out, unsigned cp) {
-    const int extra = cp < 0x80 ? 0 : cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
-    constexpr unsigned char kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
-    out += static_cast<char>(kLead[extra] | (cp >> (6 * extra)));
-    for (int i = extra - 1; i >= 0; --i) out += static_cast<char>(0x80 | ((cp >> (6 * i)) & 0x3F));
-  }
-
-  std::string string() {
-    ++pos_;  // the opening quote
-    std::string out;
-    while (true) {
-      if (pos_ >= text_.size()) fail("unterminated string");
-      const char c = text_[pos_++];
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      constexpr std::string_view kEscapes = "\"\\/bfnrt", kMeanings = "\"\\/\b\f\n\r\t";
-      const char e = pos_ < text_.size() ? text_[pos_++] : '\0';
-      if (const std::size_t k = kEscapes.find(e); k != std::string_view::npos) {
-        out += kMeanings[k];
-        continue;
-      }
-      if (e != 'u') fail(std::string("bad escape '\\") + e + "'");
-      unsigned cp = hex4();
-      if (cp >= 0xD800 && cp < 0xDC00) {  // a surrogate pair encodes one code point
-        const unsigned low = consume("\\u") ? hex4() : 0;
-        if (low < 0xDC00 || low >= 0xE000) fail("unpaired surrogate");
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-      } else if (cp >= 0xDC00 && cp < 0xE000) {
-        fail("unpaired surrogate");
-      }
-      append_utf8(out, cp);
-    }
-  }
-
-  /// An integer (int64) unless it has a fraction or an exponent.
-  Config number() {
-    const std::size_t start = pos_;
-    pos_ = text_.find_first_not_of("0123456789+-.eE", pos_ + 1);
-    if (pos_ == std::string_view::npos) pos_ = text_.size();
-    const char* first = text_.data() + start;
-    const char* last = text_.data() + pos_;
-    double d = 0;
-    std::int64_t i = 0;
-    const bool is_float = std::string_view(first, last).find_first_of(".eE") != std::string_view::npos;
-    const auto r = is_float ? std::from_chars(first, last, d) : std::from_chars(first, last, i);
-    if (r.ec != std::errc() || r.ptr != last) fail("bad or out-of-range number '" + std::string(first, last) + "'");
-    return is_float ? Config(d) : Config(i);
-  }
-
-  std::string_view text_;
-  const std::string& path_;
-  std::size_t pos_ = 0;
-};
 
 // ~~~ Writing ~~~
 
@@ -455,7 +319,12 @@ CheckpointContents read_checkpoint(const std::string& path) {
 
   std::string json(meta_len, '\0');
   f.read(kHeaderSize, json.data(), meta_len);
-  Config meta = JsonReader(json, path).document();
+  Config meta;
+  try {
+    meta = parse_json(json, "metadata");
+  } catch (const ConfigError& e) {
+    corrupt(path, std::string("the metadata is not valid JSON: ") + e.what());
+  }
   if (!meta.is_map()) corrupt(path, "the metadata must be a JSON object");
   if (!meta.has("model") || !meta.at("model").is_map() || !meta.at("model").has("class_name")) {
     corrupt(path, "the metadata has no model config ({class_name, config})");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tests/support/layer_contract.h"
 
+#include "core/json.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -221,113 +223,9 @@ void expect_config_round_trip(const Config& spec, Layer& layer, const TensorList
       << "the rebuilt layer computes other values";
 }
 
-/// A recursive-descent JSON reader, enough for the configs Keras writes (\\uXXXX: ASCII only).
-class JsonReader {
- public:
-  explicit JsonReader(const std::string& text) : s_(text) {}
-  Config document() {
-    Config v = value();
-    skip_space();
-    if (i_ != s_.size()) fail("trailing characters");
-    return v;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw ConfigError("parse_json: " + what + " at offset " + std::to_string(i_));
-  }
-  void skip_space() {
-    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
-  }
-  bool eat(char c) {
-    skip_space();
-    if (i_ >= s_.size() || s_[i_] != c) return false;
-    ++i_;
-    return true;
-  }
-  void expect(char c) {
-    if (!eat(c)) fail(std::string("expected '") + c + "'");
-  }
-  bool word(const char* w) {
-    const std::size_t n = std::strlen(w);
-    if (s_.compare(i_, n, w) != 0) return false;
-    i_ += n;
-    return true;
-  }
-  std::string string() {
-    expect('"');
-    std::string out;
-    while (i_ < s_.size() && s_[i_] != '"') {
-      char c = s_[i_++];
-      if (c == '\\') {
-        if (i_ >= s_.size()) fail("unterminated escape");
-        switch (const char e = s_[i_++]) {
-          case 'n':
-            c = '\n';
-            break;
-          case 't':
-            c = '\t';
-            break;
-          case 'u':
-            c = static_cast<char>(std::stoi(s_.substr(i_, 4), nullptr, 16));
-            i_ += 4;
-            break;
-          default:
-            c = e;  // \" \\ \/
-        }
-      }
-      out += c;
-    }
-    expect('"');
-    return out;
-  }
-  Config value() {
-    skip_space();
-    if (i_ >= s_.size()) fail("unexpected end");
-    const char c = s_[i_];
-    if (c == '{') {
-      ++i_;
-      Config m = Config::map();
-      if (eat('}')) return m;
-      do {
-        skip_space();
-        const std::string key = string();
-        expect(':');
-        m.set(key, value());
-      } while (eat(','));
-      expect('}');
-      return m;
-    }
-    if (c == '[') {
-      ++i_;
-      Config l = Config::list();
-      if (eat(']')) return l;
-      do {
-        l.push_back(value());
-      } while (eat(','));
-      expect(']');
-      return l;
-    }
-    if (c == '"') return Config(string());
-    if (word("null")) return Config();
-    if (word("true")) return Config(true);
-    if (word("false")) return Config(false);
-    const std::size_t start = i_;
-    while (i_ < s_.size() && std::strchr("+-0123456789.eE", s_[i_])) ++i_;
-    const std::string num = s_.substr(start, i_ - start);
-    if (num.empty()) fail("unexpected character");
-    if (num.find_first_of(".eE") == std::string::npos) {
-      return Config(static_cast<std::int64_t>(std::stoll(num)));
-    }
-    return Config(std::stod(num));
-  }
-  const std::string& s_;
-  std::size_t i_ = 0;
-};
-
 }  // namespace
 
-Config parse_json(const std::string& text) { return JsonReader(text).document(); }
+Config parse_json(const std::string& text) { return fathom::parse_json(text, "json"); }
 
 Config layer_spec(const std::string& class_name, Config config) {
   Config spec = Config::map();
