@@ -20,6 +20,9 @@ const std::map<std::string, ActivationFn>& table() {
       {"gelu", [](const Tensor& x) { return ops::gelu(x, false); }},
       {"sigmoid", [](const Tensor& x) { return ops::sigmoid(x); }},
       {"hard_sigmoid", [](const Tensor& x) { return ops::hard_sigmoid(x); }},
+      // Keras 2 / tf.keras's clip(0.2x + 0.5, 0, 1): Keras 2 files name it "hard_sigmoid", and
+      // the Keras file loader renames it to this so that the file computes what Keras 2 did.
+      {"hard_sigmoid_keras2", [](const Tensor& x) { return ops::hard_sigmoid_keras2(x); }},
       {"hard_silu", [](const Tensor& x) { return ops::mul(x, ops::hard_sigmoid(x)); }},
       {"hard_swish", [](const Tensor& x) { return ops::mul(x, ops::hard_sigmoid(x)); }},
       {"tanh", [](const Tensor& x) { return ops::tanh(x); }},

@@ -1,0 +1,78 @@
+"""Writes the Keras 3 fixtures in tests/models/data/keras3 with real Keras (3.15, from PyPI):
+each model saved as a .keras zip, a .weights.h5 and a legacy .h5, plus its input and Keras's
+prediction as .npy. Run: /opt/kerasvenv/bin/python tests/models/data/make_keras3_fixtures.py
+(the outputs are committed; the tests do not need Python)."""
+import os
+import numpy as np
+import keras
+from keras import layers
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras3")
+os.makedirs(OUT, exist_ok=True)
+
+
+def pattern(shape, seed):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, size=shape).astype("float32")
+
+
+def randomize(model, seed):
+    rng = np.random.default_rng(seed)
+    for w in model.weights:
+        v = rng.uniform(-0.5, 0.5, size=w.shape).astype("float32")
+        if "variance" in w.path:
+            v = np.abs(v) + 0.5
+        w.assign(v)
+
+
+def save(name, model, x):
+    randomize(model, 7)
+    y = model.predict(x, verbose=0)
+    model.save(os.path.join(OUT, name + ".keras"))
+    model.save_weights(os.path.join(OUT, name + ".weights.h5"))
+    model.save(os.path.join(OUT, name + ".h5"))  # Keras 3's legacy full-model layout
+    np.save(os.path.join(OUT, name + "_input.npy"), x)
+    np.save(os.path.join(OUT, name + "_prediction.npy"), np.asarray(y, dtype="float32"))
+
+
+keras.utils.set_random_seed(1)
+# A CNN with batch normalization, as a Sequential.
+cnn = keras.Sequential([
+    keras.Input((8, 8, 2)),
+    layers.Conv2D(3, 3, padding="same", activation="relu"),
+    layers.BatchNormalization(),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(4, activation="softmax"),
+], name="cnn")
+save("cnn_bn_sequential", cnn, pattern((2, 8, 8, 2), 1))
+
+# A functional model with a shared Dense, two inputs and a nested Sequential.
+a = keras.Input((5,), name="a")
+b = keras.Input((5,), name="b")
+shared = layers.Dense(4, activation="tanh", name="shared")
+inner = keras.Sequential([layers.Dense(3, activation="relu"), layers.Dense(2)], name="inner")
+merged = layers.Concatenate()([shared(a), shared(b)])
+out = inner(merged)
+functional = keras.Model([a, b], out, name="two_inputs")
+randomize(functional, 7)
+xa, xb = pattern((3, 5), 2), pattern((3, 5), 3)
+y = functional.predict([xa, xb], verbose=0)
+functional.save(os.path.join(OUT, "two_inputs_nested.keras"))
+functional.save_weights(os.path.join(OUT, "two_inputs_nested.weights.h5"))
+functional.save(os.path.join(OUT, "two_inputs_nested.h5"))
+np.save(os.path.join(OUT, "two_inputs_nested_input_a.npy"), xa)
+np.save(os.path.join(OUT, "two_inputs_nested_input_b.npy"), xb)
+np.save(os.path.join(OUT, "two_inputs_nested_prediction.npy"), y)
+
+# Recurrent layers: Embedding(mask_zero) -> Bidirectional(LSTM) -> GRU -> Dense.
+rnn = keras.Sequential([
+    keras.Input((6,), dtype="int32"),
+    layers.Embedding(10, 4, mask_zero=True),
+    layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
+    layers.GRU(3),
+    layers.Dense(2),
+], name="rnn")
+x = np.array([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 8, 9], [9, 0, 1, 2, 0, 3]], dtype="int32")
+save("embedding_bilstm_gru", rnn, x)
+print("wrote", sorted(os.listdir(OUT)))
