@@ -57,10 +57,10 @@ int main(int argc, char** argv) {
 
   fathom::apps::PredictArgs predict;
   CLI::App* predict_cmd = app.add_subcommand("predict", "Run a model on NPY inputs, write NPY outputs");
-  predict_cmd->add_option("model", predict.model, "A Fathom checkpoint, or a run config with --weights")->required();
+  predict_cmd->add_option("model", predict.model, "A Keras .h5/.keras model, a Fathom checkpoint, or a Keras JSON / run config with --weights")->required();
   predict_cmd->add_option("--input", predict.inputs, "One .npy per model input, in order")->required();
   predict_cmd->add_option("--output", predict.output, "Where to write the predictions (.npy)")->required();
-  predict_cmd->add_option("--weights", predict.weights, "Weights to load (a Fathom checkpoint)");
+  predict_cmd->add_option("--weights", predict.weights, "Weights to load (Keras .h5 / .weights.h5 / .keras, or a Fathom checkpoint)");
   predict_cmd->add_option("--batch-size", predict.batch_size, "Batch size (default 32)");
   add_common(predict_cmd);
 

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 
+#include "callbacks/backup_and_restore.h"
 #include "callbacks/csv_logger.h"
 #include "callbacks/early_stopping.h"
 #include "callbacks/history.h"
+#include "callbacks/model_checkpoint.h"
 #include "callbacks/progbar_logger.h"
 #include "callbacks/reduce_lr_on_plateau.h"
 #include "callbacks/terminate_on_nan.h"
@@ -59,9 +61,11 @@ std::unique_ptr<Callback> progbar_from_config(const Config& config) {
 }
 
 constexpr Entry kCallbacks[] = {
+    {"BackupAndRestore", &BackupAndRestore::from_config},
     {"CSVLogger", &CSVLogger::from_config},
     {"EarlyStopping", &EarlyStopping::from_config},
     {"History", &history_from_config},
+    {"ModelCheckpoint", &ModelCheckpoint::from_config},
     {"ProgbarLogger", &progbar_from_config},
     {"ReduceLROnPlateau", &ReduceLROnPlateau::from_config},
     {"TerminateOnNaN", &TerminateOnNaN::from_config},

@@ -62,6 +62,20 @@ Tensor Dropout::call(const Tensor& x, bool training) {
   return ops::mul(x, ops::mul(keep, 1.0 / (1.0 - options_.rate)));
 }
 
+Config Dropout::random_state() const {
+  Config c = Config::map();
+  // As decimal strings: every uint64 survives a JSON round trip.
+  c.set("seed", std::to_string(stream_seed_)).set("draws", std::to_string(draws_));
+  return c;
+}
+
+void Dropout::set_random_state(const Config& state) {
+  FATHOM_CHECK(state.is_map() && state.has("seed") && state.has("draws"), ValueError, "Dropout '", name(),
+               "': a random state needs seed and draws, received ", state.to_json());
+  stream_seed_ = std::stoull(state.get<std::string>("seed"));
+  draws_ = std::stoull(state.get<std::string>("draws"));
+}
+
 Config Dropout::get_config() const {
   Config c = Layer::get_config();
   c.set("rate", options_.rate);

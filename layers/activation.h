@@ -35,6 +35,8 @@ class Dropout final : public Layer {
   explicit Dropout(Options options, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);
   std::string class_name() const override { return "Dropout"; }
+  Config random_state() const override;
+  void set_random_state(const Config& state) override;
   bool supports_masking() const override { return true; }
   Tensor call(const Tensor& x, bool training) override;
   Config get_config() const override;

@@ -87,6 +87,13 @@ class Layer {
   Variable weight(const std::string& short_name) const;
   std::int64_t count_params() const;
 
+  /// The state of the layer's random streams (Dropout's seed and draw count, ...) as a Config,
+  /// for exact resume: restoring it makes the next training steps draw the same masks. Null for
+  /// deterministic layers (the default).
+  virtual Config random_state() const { return Config(); }
+  /// Restores what random_state() returned (ValueError for a malformed state).
+  virtual void set_random_state(const Config& state) { (void)state; }
+
   /// Regularization terms of the last call (weight and activity regularizers), added to the
   /// training loss by Model.
   virtual TensorList losses() const;

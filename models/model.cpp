@@ -253,3 +253,24 @@ Tensor Model::predict_on_batch(const Tensor& x) {
 }
 
 }  // namespace fathom::models
+
+namespace fathom::models {
+
+Config Model::random_state() const {
+  Config states = Config::map();
+  for (const layers::Layer* layer : layers()) {
+    Config s = layer->random_state();
+    if (!s.is_null()) states.set(layer->name(), std::move(s));
+  }
+  return states.entries().empty() ? Config() : states;
+}
+
+void Model::set_random_state(const Config& state) {
+  if (state.is_null()) return;
+  FATHOM_CHECK(state.is_map(), ValueError, class_name(), " '", name(), "': a random state must be a mapping by layer name");
+  for (layers::Layer* layer : layers()) {
+    if (state.has(layer->name())) layer->set_random_state(state.at(layer->name()));
+  }
+}
+
+}  // namespace fathom::models

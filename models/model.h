@@ -121,6 +121,18 @@ class Model : public layers::Layer {
   const std::vector<std::shared_ptr<losses::Loss>>& loss_functions() const { return losses_; }
   /// Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch/epoch.
   bool stop_training = false;
+  /// Where fit starts: set by a callback in on_train_begin (BackupAndRestore) to resume an
+  /// interrupted run at `epoch`, after its first `step` batches (which are skipped, not trained).
+  /// fit clears it once read.
+  struct ResumePoint {
+    int epoch = 0;
+    std::int64_t step = 0;
+  };
+  std::optional<ResumePoint> resume_point;
+
+  /// The random-stream states of every layer that has one, by layer name (nested models nest).
+  Config random_state() const override;
+  void set_random_state(const Config& state) override;
 
  private:
   /// One optimizer step on a batch; updates the loss tracker and metrics (no reset).

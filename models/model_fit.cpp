@@ -172,24 +172,29 @@ std::shared_ptr<callbacks::History> Model::run_fit(const io::Dataset& train, con
   CallbackList list(cbs, this, {o.epochs, static_cast<int>(steps), o.verbose});
 
   stop_training = false;
+  resume_point.reset();
   list.each([](auto& cb) { cb.on_train_begin({}); });
+  // A callback may resume an interrupted run (BackupAndRestore): start there.
+  const ResumePoint resume = resume_point.value_or(ResumePoint{o.initial_epoch, 0});
+  resume_point.reset();
   Logs epoch_logs;
   std::optional<io::Iterator> stream;  // the data, continued across epochs when steps < batches
   std::int64_t pass = 0;
-  for (int epoch = o.initial_epoch; epoch < o.epochs && !stop_training; ++epoch) {
+  for (int epoch = resume.epoch; epoch < o.epochs && !stop_training; ++epoch) {
     reset_metrics();
     list.each([&](auto& cb) { cb.on_epoch_begin(epoch, {}); });
     // With fewer steps than batches, Keras keeps walking the data across epochs instead of
     // restarting it. Epoch e starts at batch e * steps of the stream of data passes (pass p in
     // the order of (seed, p)), so a run resumed at initial_epoch sees the same batches.
     const bool continuing = steps < batches;
+    const std::int64_t first_step = epoch == resume.epoch ? std::min(resume.step, steps) : 0;
     if (!continuing || !stream) {
-      const std::int64_t start = static_cast<std::int64_t>(epoch) * steps;
+      const std::int64_t start = static_cast<std::int64_t>(epoch) * steps + first_step;
       pass = continuing ? start / batches : epoch;
       stream.emplace(train.epoch(pass));
-      for (std::int64_t skip = continuing ? start % batches : 0; skip > 0; --skip) stream->next();
+      for (std::int64_t skip = continuing ? start % batches : first_step; skip > 0; --skip) stream->next();
     }
-    for (std::int64_t step = 0; step < steps; ++step) {
+    for (std::int64_t step = first_step; step < steps; ++step) {
       const int s = static_cast<int>(step);
       list.each([&](auto& cb) { cb.on_train_batch_begin(s, {}); });
       std::optional<io::Batch> batch = stream->next();

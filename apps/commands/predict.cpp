@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fathom predict MODEL --input X.npy [--input X2.npy ...] --output Y.npy [--weights W]`:
-// MODEL is a Fathom checkpoint, or a YAML run config together with --weights. One --input per
+// MODEL is a Keras file (legacy .h5 full model, .keras zip), a Fathom checkpoint, a Keras JSON
+// architecture or a YAML run config — the last two with --weights (any weights file Fathom reads).
+// The kind of file is told by its bytes, not its name. One --input per
 // model input, in order; the output is float32, as Keras's predict returns it (a model with
 // several outputs writes Y_0.npy, Y_1.npy, ...).
 #include <cstdio>
@@ -11,7 +13,9 @@
 #include "apps/commands/run_setup.h"
 #include "core/ops.h"
 #include "io/datasets/npy.h"
+#include "io/zip_archive.h"
 #include "models/checkpoint.h"
+#include "models/keras_saving.h"
 
 namespace fathom::apps {
 
@@ -21,15 +25,16 @@ int run_predict(const PredictArgs& args) {
   try {
     FATHOM_CHECK(std::filesystem::exists(args.model), ConfigError, "MODEL ", args.model, ": no such file");
     FATHOM_CHECK(args.batch_size > 0, ConfigError, "--batch-size must be positive, received ", args.batch_size);
-    if (models::is_fathom_checkpoint(args.model)) {
-      model = models::load_model(args.model);
-      if (!args.weights.empty()) models::load_weights(*model, args.weights);
+    const io::FileKind kind = io::sniff_file_kind(args.model);
+    if (kind == io::FileKind::kHdf5 || kind == io::FileKind::kZip || models::is_fathom_checkpoint(args.model)) {
+      model = models::load_model_file(args.model);
     } else {
-      FATHOM_CHECK(!args.weights.empty(), ConfigError, "MODEL ", args.model,
-                   " is not a Fathom checkpoint; give a run config with --weights, or a checkpoint");
-      model = set_up_run(args.model, {}).model;
-      models::load_weights(*model, args.weights);
+      FATHOM_CHECK(!args.weights.empty(), ConfigError, "MODEL ", args.model, " is ",
+                   kind == io::FileKind::kJson ? "a Keras JSON architecture" : "a run config",
+                   ", which has no weights; give them with --weights W");
+      model = kind == io::FileKind::kJson ? models::model_from_keras_json_file(args.model) : set_up_run(args.model, {}).model;
     }
+    if (!args.weights.empty()) models::load_weights_file(*model, args.weights);
     for (const std::string& path : args.inputs) {
       FATHOM_CHECK(std::filesystem::exists(path), ConfigError, "--input ", path, ": no such file");
       Tensor x = io::read_npy(path);
