@@ -291,9 +291,17 @@ std::shared_ptr<Initializer> get_initializer(const Config& spec) {
   if (spec.is_string()) {
     name = spec.as_string();
   } else if (spec.is_map()) {
-    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name"}, "initializer");
+    // shared_object_id: Keras 3's marker for an object used by several layers (each gets its own here).
+    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "shared_object_id"}, "initializer");
     name = spec.get<std::string>("class_name");
     if (spec.has("config") && !spec.at("config").is_null()) config = spec.at("config");
+    if (config.is_map() && config.has("dtype")) {  // tf.keras 2.x writes the initializer's dtype
+      const Config& dtype = config.at("dtype");
+      FATHOM_CHECK(dtype.is_null() || (dtype.is_string() && dtype.as_string() == "float32"), ConfigError,
+                   config.where_of("dtype"), "initializer ", name, ": dtype ", dtype.to_json(),
+                   " is not supported; Fathom's weights are float32");
+      config.erase("dtype");
+    }
   } else {
     throw ConfigError(spec.where() + "initializer: expected a name or {class_name, config}, received " +
                       Config::kind_name(spec.kind()));

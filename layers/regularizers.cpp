@@ -27,7 +27,7 @@ std::shared_ptr<Regularizer> get_regularizer(const Config& spec) {
   if (spec.is_string()) {
     name = spec.as_string();
   } else {
-    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name"}, "regularizer");
+    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "shared_object_id"}, "regularizer");
     name = spec.get<std::string>("class_name");
     if (spec.has("config") && !spec.at("config").is_null()) config = spec.at("config");
   }
@@ -134,7 +134,7 @@ std::shared_ptr<Constraint> get_constraint(const Config& spec) {
   if (spec.is_string()) {
     name = spec.as_string();
   } else {
-    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name"}, "constraint");
+    spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "shared_object_id"}, "constraint");
     name = spec.get<std::string>("class_name");
     if (spec.has("config") && !spec.at("config").is_null()) c = spec.at("config");
   }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/functional.h"
 
+#include "core/ops.h"
+
 #include <map>
 #include <set>
 
@@ -129,7 +131,9 @@ TensorList Functional::call_model(const TensorList& inputs, bool training) {
   std::map<const Node*, Tensor> values;
   std::map<const Node*, Tensor> masks;  // Keras masks of single-input calls; multi-input layers drop them
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    values[inputs_[i].node().get()] = (*inputs_[i].node()->layer)(inputs[i], training);
+    // Keras casts float64 inputs (numpy's default) to the model's float32.
+    const Tensor x = inputs[i].dtype() == DType::kFloat64 ? ops::cast(inputs[i], DType::kFloat32) : inputs[i];
+    values[inputs_[i].node().get()] = (*inputs_[i].node()->layer)(x, training);
   }
   for (const auto& n : order_) {
     if (is_input_node(*n)) continue;

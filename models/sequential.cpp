@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/sequential.h"
 
+#include "core/ops.h"
+
 #include "layers/input_layer.h"
 #include "layers/layer_config.h"
 #include "layers/registry.h"
@@ -107,7 +109,8 @@ void Sequential::build(const Shape& input_shape) {
 TensorList Sequential::call_model(const TensorList& inputs, bool training) {
   FATHOM_CHECK(inputs.size() == 1, ValueError, "Sequential '", name(), "': expects 1 input, received ", inputs.size());
   FATHOM_CHECK(!layers_.empty(), ValueError, "Sequential '", name(), "': the model has no layers");
-  Tensor x = inputs[0];
+  // Keras casts float64 inputs (numpy's default) to the model's float32.
+  Tensor x = inputs[0].dtype() == DType::kFloat64 ? ops::cast(inputs[0], DType::kFloat32) : inputs[0];
   if (!built()) {
     // First use through fit/predict (which call call_model directly): build as a call would.
     Shape s = x.shape();
