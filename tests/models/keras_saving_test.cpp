@@ -12,6 +12,7 @@
 #include "io/hdf5/h5_file.h"
 #include "io/zip_archive.h"
 #include "layers/dense.h"
+#include "layers/input_layer.h"
 #include "layers/reshaping.h"
 #include "models/functional.h"
 #include "models/keras_saving.h"
