@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "configs/model_builder.h"
 
+#include <filesystem>
+
+#include "io/zip_archive.h"
+#include "models/keras_saving.h"
+
 #include <algorithm>
 #include <map>
 
@@ -163,23 +168,62 @@ std::unique_ptr<models::Model> as_model(std::unique_ptr<layers::Layer> layer, co
   return std::unique_ptr<models::Model>(model);
 }
 
+/// `model: {keras_file: PATH, weights: W}`: a Keras JSON architecture (model.to_json()), a legacy
+/// full-model .h5 or a .keras zip (these two with their weights: a pretrained model), told by the
+/// file's bytes; `weights` (optional) then loads any weights file Fathom reads into it.
+/// `keras_json: PATH` is the older spelling of keras_file.
+std::unique_ptr<models::Model> keras_file_model(const Config& spec, const std::vector<Shape>& input_shapes) {
+  spec.reject_unknown_keys({"keras_file", "keras_json", "weights"}, "model");
+  FATHOM_CHECK(!(spec.has("keras_file") && spec.has("keras_json")), ConfigError, spec.where_of("keras_json"),
+               "model: give keras_file or keras_json (its older name), not both");
+  const std::string key = spec.has("keras_file") ? "keras_file" : "keras_json";
+  const Config& path = spec.at(key);
+  FATHOM_CHECK(path.is_string(), ConfigError, spec.where_of(key), "model.", key, ": expected a file path, received ",
+               path.to_json());
+  FATHOM_CHECK(std::filesystem::is_regular_file(path.as_string()), ConfigError, spec.where_of(key), "model.", key,
+               ": no such file '", path.as_string(), "'");
+  std::unique_ptr<models::Model> model;
+  try {
+    if (io::sniff_file_kind(path.as_string()) == io::FileKind::kJson) {
+      Config keras = load_yaml_file(path.as_string());  // JSON is YAML: errors keep their file:line:column
+      std::string version;
+      if (keras.is_map() && keras.has("keras_version")) version = keras.get<std::string>("keras_version");
+      keras.erase("keras_version");
+      keras.erase("backend");
+      model = models::model_from_keras_config(keras, version, path.as_string());
+    } else {
+      model = models::load_model_file(path.as_string());
+    }
+    if (spec.has("weights")) {
+      const Config& weights = spec.at("weights");
+      FATHOM_CHECK(weights.is_string() && std::filesystem::is_regular_file(weights.as_string()), ConfigError,
+                   spec.where_of("weights"), "model.weights: no such file ", weights.to_json());
+      models::load_weights_file(*model, weights.as_string());
+    }
+  } catch (Error& e) {
+    e.add_context(path.where() + "model." + key);
+    throw;
+  }
+  if (!input_shapes.empty()) {
+    const std::vector<Shape>& expected = model->built_input_shapes();
+    bool ok = expected.size() == input_shapes.size();
+    for (std::size_t i = 0; ok && i < expected.size(); ++i) {
+      ok = expected[i].size() == input_shapes[i].size();
+      for (std::size_t d = 1; ok && d < expected[i].size(); ++d) ok = expected[i][d] < 0 || expected[i][d] == input_shapes[i][d];
+    }
+    FATHOM_CHECK(ok, ConfigError, path.where(), "model.", key, ": the model's input shape ",
+                 expected.empty() ? std::string("?") : shape_to_string(expected[0]), " does not fit the data's ",
+                 shape_to_string(input_shapes[0]));
+  }
+  return model;
+}
+
 }  // namespace
 
 std::unique_ptr<models::Model> make_model(const Config& spec_in, const std::vector<Shape>& input_shapes) {
   models::register_model_classes();
   Config spec = spec_in;
-  if (spec.has("keras_json")) {
-    spec.reject_unknown_keys({"keras_json"}, "model");
-    const Config path = spec.at("keras_json");
-    try {
-      spec = load_yaml_file(path.as_string());  // JSON is YAML
-    } catch (Error& e) {
-      e.add_context(path.where() + "model.keras_json");
-      throw;
-    }
-    spec.erase("keras_version");
-    spec.erase("backend");
-  }
+  if (spec.has("keras_file") || spec.has("keras_json")) return keras_file_model(spec, input_shapes);
   spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "build_config"}, "model");
   const std::string cls = spec.get<std::string>("class_name");
   std::unique_ptr<models::Model> model;

@@ -7,6 +7,7 @@
 #include "apps/commands/report.h"
 #include "apps/commands/run_setup.h"
 #include "models/checkpoint.h"
+#include "models/keras_saving.h"
 
 namespace fathom::apps {
 
@@ -19,7 +20,7 @@ int run_evaluate(const EvaluateArgs& args) {
     FATHOM_CHECK(data != nullptr, ConfigError, s.run.data.where(),
                  "evaluate: the config has no data.test (or data.validation) to evaluate on");
     FATHOM_CHECK(std::filesystem::exists(args.weights), ConfigError, "--weights ", args.weights, ": no such file");
-    models::load_weights(*s.model, args.weights);
+    models::load_weights_file(*s.model, args.weights);
   } catch (const Error& e) {
     return report_usage_error(e);
   } catch (const std::exception& e) {  // std::filesystem and the like, before anything is written

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fathom train CONFIG`: check everything, then write the run folder: config.yaml (resolved),
-// history.csv (CSVLogger), model.fathom (Fathom's checkpoint until the HDF5 issue gives
-// model.h5) and test_metrics.json when a test set is configured.
+// history.csv (CSVLogger), model.h5 (the trained model in Keras's legacy full-model layout, which
+// tf.keras and Keras 3 load; model.keras for the rare model that layout cannot express) and
+// test_metrics.json when a test set is configured.
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,10 +15,23 @@
 #include "configs/yaml_config.h"
 #include "io/atomic_file.h"
 #include "layers/registry.h"
+#include "core/log.h"
 #include "models/checkpoint.h"
+#include "models/keras_saving.h"
 
 namespace fathom::apps {
 namespace {
+
+/// model.h5; a model that Keras 2's layout cannot express (Keras 3's hard_sigmoid) goes to
+/// model.keras instead, so that a finished run never loses its result.
+void save_final_model(const models::Model& model, const std::filesystem::path& dir) {
+  try {
+    models::save_model_file(model, (dir / "model.h5").string());
+  } catch (const ValueError& e) {
+    log::warn(std::string("model.h5: ") + e.what() + "; writing model.keras instead");
+    models::save_model_file(model, (dir / "model.keras").string());
+  }
+}
 
 /// The run folder, normalised (so "out/../x" never creates "out"), after checking that it can
 /// be created: the nearest existing ancestor must be a writable folder.
@@ -59,7 +73,7 @@ int run_train(const TrainArgs& args) {
     models::FitOptions fit = configs::fit_options(s.run, {csv});
     if (s.validation) fit.validation_data = std::make_pair(s.validation->x, s.validation->y);
     s.model->fit(s.train.x, s.train.y, fit);
-    models::save_checkpoint((dir / "model.fathom").string(), *s.model);
+    save_final_model(*s.model, dir);
     if (s.test) {
       const callbacks::Logs logs = s.model->evaluate(s.test->x, s.test->y, {.batch_size = 256, .verbose = 0});
       write_metrics(logs, (dir / "test_metrics.json").string());

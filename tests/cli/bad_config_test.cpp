@@ -128,7 +128,7 @@ TEST(BadConfigBase, TrainsAsIs) {
   write_file(tmp / "base.yaml", text);
   const RunResult r = run_fathom({"train", (tmp / "base.yaml").string()}, tmp / "capture");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_TRUE(std::filesystem::exists(tmp / "out" / "model.fathom"));
+  EXPECT_TRUE(std::filesystem::exists(tmp / "out" / "model.h5"));
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ class EndToEnd : public ::testing::Test {
 
 TEST_F(EndToEnd, TrainWritesTheRunFolder) {
   const fs::path run = train_mlp("run");
-  for (const char* f : {"config.yaml", "history.csv", "model.fathom", "test_metrics.json"}) {
+  for (const char* f : {"config.yaml", "history.csv", "model.h5", "test_metrics.json"}) {
     EXPECT_TRUE(fs::is_regular_file(run / f)) << f;
   }
   const std::vector<std::string> history = lines_of(read_file(run / "history.csv"));
@@ -97,7 +97,7 @@ TEST_F(EndToEnd, TrainingAgainFromTheWrittenConfigRepeatsTheRun) {
 TEST_F(EndToEnd, EvaluatePrintsTheMetricsTrainWrote) {
   const fs::path run = train_mlp("run");
   const fs::path eval_dir = tmp_ / "eval";
-  const RunResult r = run_fathom(concat({"evaluate", kMlp, "--weights", (run / "model.fathom").string(), "--set",
+  const RunResult r = run_fathom(concat({"evaluate", kMlp, "--weights", (run / "model.h5").string(), "--set",
                                          "output.dir=" + eval_dir.string()},
                                         kSmall),
                                  tmp_ / "capture");
@@ -123,7 +123,7 @@ TEST_F(EndToEnd, PredictWritesOneRowOfTenLogitsPerSample) {
   for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>(i % 256) / 255.0f;
   io::write_npy((tmp_ / "x.npy").string(), Tensor::from_vector<float>(pixels, {5, 28, 28}));
 
-  RunResult r = run_fathom({"predict", (run / "model.fathom").string(), "--input", (tmp_ / "x.npy").string(),
+  RunResult r = run_fathom({"predict", (run / "model.h5").string(), "--input", (tmp_ / "x.npy").string(),
                             "--output", (tmp_ / "y.npy").string(), "--batch-size", "2"},
                            tmp_ / "capture");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
@@ -132,7 +132,7 @@ TEST_F(EndToEnd, PredictWritesOneRowOfTenLogitsPerSample) {
   EXPECT_EQ(y.dtype(), DType::kFloat32);
 
   // A run config with --weights gives the same predictions (up to the batch size's rounding).
-  r = run_fathom({"predict", kMlp, "--weights", (run / "model.fathom").string(), "--input", (tmp_ / "x.npy").string(),
+  r = run_fathom({"predict", kMlp, "--weights", (run / "model.h5").string(), "--input", (tmp_ / "x.npy").string(),
                   "--output", (tmp_ / "y2.npy").string()},
                  tmp_ / "capture");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
@@ -145,7 +145,7 @@ TEST_F(EndToEnd, PredictWithTooManyInputsExits2AndWritesNothing) {
   const fs::path run = train_mlp("run");
   io::write_npy((tmp_ / "x.npy").string(), Tensor::zeros({2, 28, 28}));
   const std::string x = (tmp_ / "x.npy").string();
-  const RunResult r = run_fathom({"predict", (run / "model.fathom").string(), "--input", x, "--input", x, "--output",
+  const RunResult r = run_fathom({"predict", (run / "model.h5").string(), "--input", x, "--input", x, "--output",
                                   (tmp_ / "y.npy").string()},
                                  tmp_ / "capture");
   EXPECT_EQ(r.exit_code, 2) << describe(r);
@@ -159,7 +159,7 @@ TEST_F(EndToEnd, SummaryOfTheConfigAndOfTheCheckpointAgree) {
   ASSERT_EQ(from_config.exit_code, 0) << describe(from_config);
   EXPECT_NE(from_config.out.find("Total params: 235,146"), std::string::npos) << from_config.out;
   EXPECT_NE(from_config.out.find("dense_2 (Dense)"), std::string::npos) << from_config.out;
-  const RunResult from_checkpoint = run_fathom({"summary", (run / "model.fathom").string()}, tmp_ / "capture");
+  const RunResult from_checkpoint = run_fathom({"summary", (run / "model.h5").string()}, tmp_ / "capture");
   ASSERT_EQ(from_checkpoint.exit_code, 0) << describe(from_checkpoint);
   EXPECT_EQ(from_checkpoint.out, from_config.out);
 }
@@ -215,7 +215,7 @@ TEST_P(Example, TrainsOnLittleData) {
       concat({"train", "configs/examples/" + name + ".yaml", "--set", "output.dir=" + (tmp / "run").string()}, sets),
       tmp / "capture");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  for (const char* f : {"config.yaml", "history.csv", "model.fathom"}) EXPECT_TRUE(fs::exists(tmp / "run" / f)) << f;
+  for (const char* f : {"config.yaml", "history.csv", "model.h5"}) EXPECT_TRUE(fs::exists(tmp / "run" / f)) << f;
   EXPECT_GE(lines_of(read_file(tmp / "run" / "history.csv")).size(), 2u);
 }
 

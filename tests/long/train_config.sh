@@ -12,6 +12,6 @@ trap 'rm -rf "$out"' EXIT
 accuracy=$(sed -n 's/.*"accuracy": *\([0-9.eE+-]*\).*/\1/p' "$out/test_metrics.json")
 echo "test accuracy: $accuracy"
 awk -v a="$accuracy" -v m="$minimum" 'BEGIN { exit !(a >= m) }' || { echo "below $minimum" >&2; exit 1; }
-for f in config.yaml history.csv model.fathom test_metrics.json; do
+for f in config.yaml history.csv model.h5 test_metrics.json; do
   [ -s "$out/$f" ] || { echo "missing $f in the run folder" >&2; exit 1; }
 done
