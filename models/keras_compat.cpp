@@ -130,6 +130,22 @@ Config to_keras2_model_config(const Config& model_spec) {
     if (!layer.has("config") || !layer.at("config").is_map()) return;
     Config config = layer.at("config");
     rename_activation(config, "hard_sigmoid_keras2", "hard_sigmoid");
+    // Keras 3 arguments tf.keras does not take ("Keyword argument not understood").
+    const std::string cls = layer.get<std::string>("class_name");
+    if (config.has("quantization_config") && config.at("quantization_config").is_null()) config.erase("quantization_config");
+    if (cls == "LSTM" || cls == "GRU" || cls == "SimpleRNN") {
+      config.erase("seed");
+      config.erase("use_cudnn");
+    }
+    // A wrapped layer keeps its module: Keras 3's legacy loader cannot find "LSTM" without it,
+    // and tf.keras ignores it (both checked on files this writes).
+    for (const char* key : {"layer", "backward_layer"}) {
+      if ((cls == "Bidirectional" || cls == "TimeDistributed") && config.has(key) && config.at(key).is_map()) {
+        Config inner = config.at(key);
+        inner.set("module", "keras.layers");
+        config.set(key, inner);
+      }
+    }
     if (layer.get<std::string>("class_name") == "InputLayer" && config.has("batch_shape")) {
       Config renamed = Config::map();
       for (const auto& [key, value] : config.entries()) {
