@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// Training-step time of the Fashion-MNIST CNN (Conv2D 32 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu,
+// MaxPool 2, Flatten, Dense 128 relu, Dense 10; Adam 1e-3; batch 128; inputs 28x28x1) and of an
+// LSTM classifier (LSTM 128 on [64, 32, 32] sequences, Dense 10; Adam 1e-3), through
+// Model::train_on_batch on fixed random batches. Prints "fathom,<model>,<threads>,<ms per step>"
+// (median of the timed steps after 3 warm-up steps). Run via bench/run_steps.sh.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "apps/blas_reexec.h"
+#include "core/ops.h"
+#include "core/random.h"
+#include "core/threading.h"
+#include "layers/registry.h"
+#include "models/sequential.h"
+
+using namespace fathom;
+
+namespace {
+
+std::shared_ptr<layers::Layer> layer(const std::string& class_name, Config config) {
+  Config spec = Config::map();
+  spec.set("class_name", class_name).set("config", std::move(config));
+  return std::shared_ptr<layers::Layer>(layers::layer_from_config(spec));
+}
+
+Config cfg(std::initializer_list<std::pair<const char*, Config>> entries) {
+  Config c = Config::map();
+  for (const auto& [k, v] : entries) c.set(k, v);
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  apps::maybe_reexec_with_better_blas(argv);
+  const std::string which = argc > 1 ? argv[1] : "cnn";
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
+  const int steps = argc > 3 ? std::atoi(argv[3]) : 20;
+  set_num_threads(threads);
+  random::set_global_seed(0);
+
+  models::Sequential model;
+  Tensor x, y;
+  if (which == "cnn") {
+    model.add(layer("Conv2D", cfg({{"filters", 32}, {"kernel_size", 3}, {"activation", "relu"},
+                                   {"input_shape", Config(Shape{28, 28, 1})}})));
+    model.add(layer("MaxPooling2D", cfg({{"pool_size", 2}})));
+    model.add(layer("Conv2D", cfg({{"filters", 64}, {"kernel_size", 3}, {"activation", "relu"}})));
+    model.add(layer("MaxPooling2D", cfg({{"pool_size", 2}})));
+    model.add(layer("Flatten", Config::map()));
+    model.add(layer("Dense", cfg({{"units", 128}, {"activation", "relu"}})));
+    model.add(layer("Dense", cfg({{"units", 10}})));
+    x = random::uniform({128, 28, 28, 1}, 0, 1, DType::kFloat32, 1);
+    y = ops::cast(ops::mul(random::uniform({128}, 0, 10, DType::kFloat32, 2), 1.0), DType::kInt64);
+  } else {
+    model.add(layer("LSTM", cfg({{"units", 128}, {"input_shape", Config(Shape{32, 32})}})));
+    model.add(layer("Dense", cfg({{"units", 10}})));
+    x = random::normal({64, 32, 32}, 0, 1, DType::kFloat32, 1);
+    y = ops::cast(random::uniform({64}, 0, 10, DType::kFloat32, 2), DType::kInt64);
+  }
+  Config loss = Config::map();
+  loss.set("class_name", "SparseCategoricalCrossentropy").set("config", Config::map().set("from_logits", true));
+  models::CompileOptions compile;
+  compile.optimizer = "adam";
+  compile.loss = loss;
+  model.compile(compile);
+
+  std::vector<double> ms;
+  for (int i = 0; i < steps + 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    model.train_on_batch(x, y);
+    const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (i >= 3) ms.push_back(t);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("fathom,%s,%d,%.2f\n", which.c_str(), threads, ms[ms.size() / 2]);
+  return 0;
+}
