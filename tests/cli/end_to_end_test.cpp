@@ -186,7 +186,7 @@ TEST(Cli, UsageErrorsExit2) {
   }
 }
 
-// Every example trains with little data; a new example is picked up from the folder.
+// Every example trains with little data (a few hundred samples); a new example is picked up from the folder.
 std::vector<std::string> example_names() {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(source_dir() / "configs" / "examples")) {
@@ -201,6 +201,8 @@ class Example : public ::testing::TestWithParam<std::string> {};
 TEST_P(Example, TrainsOnLittleData) {
   const std::map<std::string, std::vector<std::string>> small = {
       {"fashion_mnist_mlp", kSmall},
+      {"fashion_mnist_cnn", kSmall},
+      {"fashion_mnist_lstm", kSmall},
       {"csv_regression", {"--set", "fit.epochs=2"}},
       {"two_input_functional", {"--set", "fit.epochs=2"}},
   };
