@@ -3,6 +3,7 @@
 
 #include "core/ops.h"
 #include "layers/layer_config.h"
+#include "layers/random_state.h"
 
 namespace fathom::layers {
 
@@ -62,18 +63,12 @@ Tensor Dropout::call(const Tensor& x, bool training) {
   return ops::mul(x, ops::mul(keep, 1.0 / (1.0 - options_.rate)));
 }
 
-Config Dropout::random_state() const {
-  Config c = Config::map();
-  // As decimal strings: every uint64 survives a JSON round trip.
-  c.set("seed", std::to_string(stream_seed_)).set("draws", std::to_string(draws_));
-  return c;
-}
+Config Dropout::random_state() const { return stream_state_config(stream_seed_, draws_); }
 
 void Dropout::set_random_state(const Config& state) {
-  FATHOM_CHECK(state.is_map() && state.has("seed") && state.has("draws"), ValueError, "Dropout '", name(),
-               "': a random state needs seed and draws, received ", state.to_json());
-  stream_seed_ = std::stoull(state.get<std::string>("seed"));
-  draws_ = std::stoull(state.get<std::string>("draws"));
+  const random::GeneratorState g = stream_state_from(state, "Dropout '" + name() + "'");
+  stream_seed_ = g.seed;
+  draws_ = g.draws;
 }
 
 Config Dropout::get_config() const {

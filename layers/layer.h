@@ -136,8 +136,9 @@ class Layer {
   TensorList call_losses_;
 
  public:
-  /// Applies each weight's constraint in place (optimizers call it after an update).
-  void apply_constraints();
+  /// Applies each weight's constraint in place (optimizers call it after an update); wrappers and
+  /// models override it to reach the layers they hold.
+  virtual void apply_constraints();
 };
 
 /// Resets the automatic name counters (keras.backend.clear_session), for tests.

@@ -6,17 +6,42 @@
 #include <mutex>
 
 #include "layers/activation.h"
+#include "layers/activation_layers.h"
+#include "layers/batch_normalization.h"
+#include "layers/bidirectional.h"
+#include "layers/conv1d.h"
 #include "layers/conv2d.h"
+#include "layers/conv2d_transpose.h"
 #include "layers/dense.h"
+#include "layers/depthwise_conv2d.h"
+#include "layers/embedding.h"
+#include "layers/global_pooling.h"
+#include "layers/group_normalization.h"
+#include "layers/gru.h"
 #include "layers/input_layer.h"
+#include "layers/layer_normalization.h"
+#include "layers/lstm.h"
+#include "layers/masking.h"
 #include "layers/merging.h"
+#include "layers/multi_head_attention.h"
+#include "layers/noise.h"
+#include "layers/padding_cropping.h"
+#include "layers/pooling1d.h"
 #include "layers/pooling2d.h"
+#include "layers/preprocessing.h"
 #include "layers/reshaping.h"
+#include "layers/separable_conv2d.h"
+#include "layers/simple_rnn.h"
+#include "layers/time_distributed.h"
+#include "layers/unit_normalization.h"
+#include "layers/upsampling.h"
 
 namespace fathom::layers {
 namespace {
 
 using Kind = ElementwiseMerge::Kind;
+using GPool = GlobalPooling::Kind;
+
 
 std::map<std::string, LayerFactory> builtin_table() {
   return {
@@ -39,12 +64,68 @@ std::map<std::string, LayerFactory> builtin_table() {
       {"Conv2D", &Conv2D::from_config},
       {"MaxPooling2D", [](const Config& c) { return Pooling2D::from_config(Pooling2D::Kind::kMax, c); }},
       {"AveragePooling2D", [](const Config& c) { return Pooling2D::from_config(Pooling2D::Kind::kAverage, c); }},
+      {"BatchNormalization", &BatchNormalization::from_config},
+      {"LayerNormalization", &LayerNormalization::from_config},
+      {"GroupNormalization", &GroupNormalization::from_config},
+      {"UnitNormalization", &UnitNormalization::from_config},
+      {"ReLU", &ReLU::from_config},
+      {"LeakyReLU", &LeakyReLU::from_config},
+      {"PReLU", &PReLU::from_config},
+      {"ELU", &ELU::from_config},
+      {"Softmax", &Softmax::from_config},
+      {"ThresholdedReLU", &ThresholdedReLU::from_config},
+      {"Rescaling", &Rescaling::from_config},
+      {"Normalization", &Normalization::from_config},
+      {"SimpleRNN", &SimpleRNN::from_config},
+      {"LSTM", &LSTM::from_config},
+      {"GRU", &GRU::from_config},
+      {"Bidirectional", &Bidirectional::from_config},
+      {"TimeDistributed", &TimeDistributed::from_config},
+      {"MultiHeadAttention", &MultiHeadAttention::from_config},
+      {"Conv1D", &Conv1D::from_config},
+      {"Conv2DTranspose", &Conv2DTranspose::from_config},
+      {"DepthwiseConv2D", &DepthwiseConv2D::from_config},
+      {"SeparableConv2D", &SeparableConv2D::from_config},
+      {"MaxPooling1D", [](const Config& c) { return Pooling1D::from_config(Pooling1D::Kind::kMax, c); }},
+      {"AveragePooling1D", [](const Config& c) { return Pooling1D::from_config(Pooling1D::Kind::kAverage, c); }},
+      {"GlobalAveragePooling1D", [](const Config& c) { return GlobalPooling::from_config(GPool::kAverage, 1, c); }},
+      {"GlobalAveragePooling2D", [](const Config& c) { return GlobalPooling::from_config(GPool::kAverage, 2, c); }},
+      {"GlobalMaxPooling1D", [](const Config& c) { return GlobalPooling::from_config(GPool::kMax, 1, c); }},
+      {"GlobalMaxPooling2D", [](const Config& c) { return GlobalPooling::from_config(GPool::kMax, 2, c); }},
+      {"ZeroPadding1D", [](const Config& c) { return ZeroPadding::from_config(1, c); }},
+      {"ZeroPadding2D", [](const Config& c) { return ZeroPadding::from_config(2, c); }},
+      {"Cropping1D", [](const Config& c) { return Cropping::from_config(1, c); }},
+      {"Cropping2D", [](const Config& c) { return Cropping::from_config(2, c); }},
+      {"UpSampling1D", [](const Config& c) { return UpSampling::from_config(1, c); }},
+      {"UpSampling2D", [](const Config& c) { return UpSampling::from_config(2, c); }},
+      {"SpatialDropout1D", [](const Config& c) { return SpatialDropout::from_config(1, c); }},
+      {"SpatialDropout2D", [](const Config& c) { return SpatialDropout::from_config(2, c); }},
+      {"GaussianNoise", &GaussianNoise::from_config},
+      {"GaussianDropout", &GaussianDropout::from_config},
+      {"Embedding", &Embedding::from_config},
+      {"Masking", &Masking::from_config},
   };
+}
+
+/// Adds the aliases keras.layers exports (Keras resolves a class_name through that namespace).
+/// The layers they make report the canonical class_name; errors name the alias the config used.
+std::map<std::string, LayerFactory> with_keras_aliases(std::map<std::string, LayerFactory> table) {
+  for (const auto& [name, canonical] : layer_aliases()) {
+    table[name] = [alias = name, factory = table.at(canonical)](const Config& c) {
+      try {
+        return factory(c);
+      } catch (Error& e) {
+        e.add_context("while making layer class '" + alias + "' (a keras.layers alias)");
+        throw;
+      }
+    };
+  }
+  return table;
 }
 
 struct Registry {
   std::mutex mutex;
-  std::map<std::string, LayerFactory> table = builtin_table();
+  std::map<std::string, LayerFactory> table = with_keras_aliases(builtin_table());
 };
 
 Registry& registry() {
@@ -53,6 +134,24 @@ Registry& registry() {
 }
 
 }  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& layer_aliases() {
+  static const std::vector<std::pair<std::string, std::string>> aliases = {
+      {"Convolution1D", "Conv1D"},
+      {"Convolution2D", "Conv2D"},
+      {"Convolution2DTranspose", "Conv2DTranspose"},
+      {"SeparableConvolution2D", "SeparableConv2D"},
+      {"MaxPool1D", "MaxPooling1D"},
+      {"AvgPool1D", "AveragePooling1D"},
+      {"MaxPool2D", "MaxPooling2D"},
+      {"AvgPool2D", "AveragePooling2D"},
+      {"GlobalAvgPool1D", "GlobalAveragePooling1D"},
+      {"GlobalAvgPool2D", "GlobalAveragePooling2D"},
+      {"GlobalMaxPool1D", "GlobalMaxPooling1D"},
+      {"GlobalMaxPool2D", "GlobalMaxPooling2D"},
+  };
+  return aliases;
+}
 
 void register_layer(const std::string& class_name, LayerFactory factory) {
   std::lock_guard lock(registry().mutex);
@@ -92,7 +191,9 @@ std::unique_ptr<Layer> make_layer(const std::string& class_name, const Config& c
 std::unique_ptr<Layer> layer_from_config(const Config& spec) {
   FATHOM_CHECK(spec.is_map(), ConfigError, spec.where(), "a layer must be given as {class_name, config}, received ",
                Config::kind_name(spec.kind()));
-  spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "build_config", "name", "inbound_nodes"},
+  // compile_config: a nested model's (Keras 3); a nested model is not compiled, so it is ignored.
+  spec.reject_unknown_keys({"class_name", "config", "module", "registered_name", "build_config", "compile_config", "name",
+                            "inbound_nodes", "shared_object_id"},
                            "layer");
   const Config config = spec.has("config") ? spec.at("config") : Config::map();
   const std::string class_name = spec.get<std::string>("class_name");
@@ -102,7 +203,10 @@ std::unique_ptr<Layer> layer_from_config(const Config& spec) {
 
 Config serialize_layer(const Layer& layer) {
   Config c = Config::map();
-  c.set("module", "keras.layers").set("class_name", layer.class_name()).set("config", layer.get_config());
+  // Keras 3 files name models' module "keras" and layers' "keras.layers"; its loader needs both.
+  const std::string cls = layer.class_name();
+  const bool model = cls == "Sequential" || cls == "Functional" || cls == "Model";
+  c.set("module", model ? "keras" : "keras.layers").set("class_name", cls).set("config", layer.get_config());
   c.set("registered_name", Config());
   return c;
 }

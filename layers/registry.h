@@ -23,5 +23,8 @@ Config serialize_layer(const Layer& layer);
 /// Adds or replaces a class (user layers; models register Sequential and Model this way).
 void register_layer(const std::string& class_name, LayerFactory factory);
 std::vector<std::string> registered_layers();
+/// The aliases keras.layers exports, each with the class it makes ({"Convolution1D", "Conv1D"}, ...);
+/// registered_layers() lists them too.
+const std::vector<std::pair<std::string, std::string>>& layer_aliases();
 
 }  // namespace fathom::layers

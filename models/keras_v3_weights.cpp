@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Keras 3's .weights.h5 layout (keras-formats.md §3): the object graph, walked as Keras 3's
 // saving_lib does — /layers/<key>/vars/<i>, RNN weights under cell/, Bidirectional under
-// forward_layer/ and backward_layer/, a nested model's layers under layers/.
+// forward_layer/ and backward_layer/, TimeDistributed's under layer/, MultiHeadAttention's under
+// query_dense/, key_dense/, value_dense/ and output_dense/, a nested model's layers under layers/.
 #include <map>
 #include <regex>
 
@@ -72,6 +73,24 @@ void collect(const layers::Layer& layer, const std::string& path, std::vector<Va
                                  weights.begin() + static_cast<std::ptrdiff_t>((side + 1) * half));
       out.push_back({sub + "/vars", {}, ""});
       out.push_back({sub + "/cell/vars", part, ""});
+    }
+    return;
+  }
+  if (cls == "TimeDistributed") {  // the wrapped layer's variables under layer/ (Keras 3)
+    out.push_back({path + "/vars", {}, layer.name()});
+    out.push_back({path + "/layer/vars", weights, ""});
+    return;
+  }
+  if (cls == "MultiHeadAttention") {
+    // Four EinsumDense sub-layers, each kernel (+ bias): query, key, value, attention output.
+    const std::size_t each = weights.size() / 4;
+    out.push_back({path + "/vars", {}, layer.name()});
+    const char* parts[] = {"/query_dense", "/key_dense", "/value_dense", "/output_dense"};
+    for (std::size_t i = 0; i < 4; ++i) {
+      out.push_back({path + parts[i] + "/vars",
+                     std::vector<Variable>(weights.begin() + static_cast<std::ptrdiff_t>(i * each),
+                                           weights.begin() + static_cast<std::ptrdiff_t>((i + 1) * each)),
+                     ""});
     }
     return;
   }

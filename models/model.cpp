@@ -195,7 +195,7 @@ void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& s
     const TensorList grads = tape.gradient(loss, vars);
     optimizer_->apply(grads, vars);
   }
-  for (layers::Layer* l : layers()) l->apply_constraints();
+  apply_constraints();
   {
     autograd::NoRecordGuard no_record;
     // Keras weights each batch's loss by its size, so a short last batch counts less.
@@ -255,6 +255,10 @@ Tensor Model::predict_on_batch(const Tensor& x) {
 }  // namespace fathom::models
 
 namespace fathom::models {
+
+void Model::apply_constraints() {
+  for (layers::Layer* l : layers()) l->apply_constraints();
+}
 
 Config Model::random_state() const {
   Config states = Config::map();

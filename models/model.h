@@ -132,6 +132,8 @@ class Model : public layers::Layer {
 
   /// The random-stream states of every layer that has one, by layer name (nested models nest).
   Config random_state() const override;
+  /// Applies the weight constraints of every layer (nested models and wrappers included).
+  void apply_constraints() override;
   void set_random_state(const Config& state) override;
 
  private:

@@ -36,13 +36,18 @@ void expect_config_error(Fn fn, const std::string& fragment) {
 }
 
 TEST(CallbackRegistryTest, RegisteredNames) {
-  EXPECT_EQ(registered_callbacks(), (std::vector<std::string>{"CSVLogger", "EarlyStopping", "History", "ProgbarLogger",
-                                                               "ReduceLROnPlateau", "TerminateOnNaN"}));
+  EXPECT_EQ(registered_callbacks(),
+            (std::vector<std::string>{"BackupAndRestore", "CSVLogger", "EarlyStopping", "History", "ModelCheckpoint",
+                                      "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"}));
 }
 
 TEST(CallbackRegistryTest, EveryEntryRoundTripsItsDefaultConfig) {
   for (const std::string& name : registered_callbacks()) {
-    const Config config = name == "CSVLogger" ? Config::map().set("filename", "log.csv") : Config::map();
+    // The callbacks with a required argument get it; the others are built from their defaults.
+    Config config = Config::map();
+    if (name == "CSVLogger") config.set("filename", "log.csv");
+    if (name == "ModelCheckpoint") config.set("filepath", "ckpt/{epoch:02d}.keras");
+    if (name == "BackupAndRestore") config.set("backup_dir", "backup");
     const CallbackPtr cb = get_callback(spec(name, config));
     ASSERT_NE(cb, nullptr) << name;
     EXPECT_EQ(cb->class_name(), name);
@@ -104,8 +109,9 @@ TEST(CallbackRegistryTest, AcceptsABareNameAndANullConfig) {
 
 TEST(CallbackRegistryTest, UnknownClassSuggestsTheClosest) {
   expect_config_error([] { get_callback(spec("EarlyStoping")); },
-                      "unknown callback 'EarlyStoping'. Did you mean 'EarlyStopping'? Known callbacks: CSVLogger, "
-                      "EarlyStopping, History, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN.");
+                      "unknown callback 'EarlyStoping'. Did you mean 'EarlyStopping'? Known callbacks: BackupAndRestore, "
+                      "CSVLogger, EarlyStopping, History, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, "
+                      "TerminateOnNaN.");
   // Code-only callbacks are not in the registry.
   expect_config_error([] { get_callback(Config("LambdaCallback")); }, "unknown callback 'LambdaCallback'");
 }

@@ -40,7 +40,7 @@ std::vector<BadCase> data_and_override_cases() {
       {"MissingFashionMnistFolder", edit("take: 64", "take: 64, path: /no/such/dir"), {}, "15:44",
        {"'path': directory not found", "'/no/such/dir'"}},
       {"MissingKerasJson", "model:\n  keras_json: no/such/model.json\n" + without_model(), {}, "2:15",
-       {"no/such/model.json", "does not exist"}},
+       {"model.keras_json", "no such file 'no/such/model.json'"}},
       {"CsvLabelColumnTypo",
        edit(kFashionTrain,
             "class_name: CSV\n    config: {path: configs/examples/data/house_prices.csv, label_column: pricee}"),

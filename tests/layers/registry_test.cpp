@@ -65,6 +65,56 @@ std::vector<ContractCase> contract_cases() {
        {{2, 4, 3, 2}}, {2, 4, 3, 2}, 2, dense_opts},
       {"MaxPooling2D", layer_spec("MaxPooling2D"), {{2, 4, 4, 2}}, {2, 2, 2, 2}, 0, {}},
       {"AveragePooling2D", layer_spec("AveragePooling2D", cfg({{"padding", "same"}})), {{2, 3, 5, 2}}, {2, 2, 3, 2}, 0, {}},
+      {"Conv1D", layer_spec("Conv1D", cfg({{"filters", 2}, {"kernel_size", Shape{3}}, {"padding", "causal"}, {"activation", "tanh"}})),
+       {{2, 4, 2}}, {2, 4, 2}, 2, dense_opts},
+      {"Conv2DTranspose", layer_spec("Conv2DTranspose", cfg({{"filters", 2}, {"kernel_size", Shape{3, 3}}, {"strides", Shape{2, 2}}, {"padding", "same"}})),
+       {{2, 2, 3, 2}}, {2, 4, 6, 2}, 2, dense_opts},
+      {"DepthwiseConv2D", layer_spec("DepthwiseConv2D", cfg({{"kernel_size", Shape{2, 2}}, {"depth_multiplier", 2}})), {{2, 3, 3, 2}}, {2, 2, 2, 4}, 2, {}},
+      {"SeparableConv2D", layer_spec("SeparableConv2D", cfg({{"filters", 3}, {"kernel_size", Shape{2, 2}}, {"padding", "same"}})),
+       {{2, 3, 3, 2}}, {2, 3, 3, 3}, 3, {}},
+      {"MaxPooling1D", layer_spec("MaxPooling1D"), {{2, 5, 2}}, {2, 2, 2}, 0, {}},
+      {"AveragePooling1D", layer_spec("AveragePooling1D", cfg({{"pool_size", Shape{3}}, {"strides", Shape{2}}, {"padding", "same"}})), {{2, 6, 2}}, {2, 3, 2}, 0, {}},
+      {"GlobalAveragePooling1D", layer_spec("GlobalAveragePooling1D"), {{2, 3, 2}}, {2, 2}, 0, {}},
+      {"GlobalAveragePooling2D", layer_spec("GlobalAveragePooling2D", cfg({{"keepdims", true}})), {{2, 3, 2, 2}}, {2, 1, 1, 2}, 0, {}},
+      {"GlobalMaxPooling1D", layer_spec("GlobalMaxPooling1D", cfg({{"keepdims", true}})), {{2, 3, 2}}, {2, 1, 2}, 0, {}},
+      {"GlobalMaxPooling2D", layer_spec("GlobalMaxPooling2D"), {{2, 3, 2, 2}}, {2, 2}, 0, {}},
+      {"ZeroPadding1D", layer_spec("ZeroPadding1D", cfg({{"padding", Shape{0, 2}}})), {{2, 3, 2}}, {2, 5, 2}, 0, {}},
+      {"ZeroPadding2D", layer_spec("ZeroPadding2D"), {{2, 2, 3, 2}}, {2, 4, 5, 2}, 0, {}},
+      {"Cropping1D", layer_spec("Cropping1D"), {{2, 4, 2}}, {2, 2, 2}, 0, {}},
+      {"Cropping2D", layer_spec("Cropping2D", cfg({{"cropping", testing::parse_json("[[1, 0], [0, 2]]")}})), {{2, 3, 4, 2}}, {2, 2, 2, 2}, 0, {}},
+      {"UpSampling1D", layer_spec("UpSampling1D"), {{2, 3, 2}}, {2, 6, 2}, 0, {}},
+      {"UpSampling2D", layer_spec("UpSampling2D", cfg({{"interpolation", "bilinear"}})), {{2, 2, 3, 2}}, {2, 4, 6, 2}, 0, {}},
+      {"SpatialDropout1D", layer_spec("SpatialDropout1D", cfg({{"rate", 0.5}, {"seed", 3}})), {{2, 3, 4}}, {2, 3, 4}, 0, {}},
+      {"SpatialDropout2D", layer_spec("SpatialDropout2D", cfg({{"rate", 0.5}})), {{2, 3, 2, 4}}, {2, 3, 2, 4}, 0, {}},
+      {"GaussianNoise", layer_spec("GaussianNoise", cfg({{"stddev", 0.1}})), {{2, 3}}, {2, 3}, 0, {}},
+      {"GaussianDropout", layer_spec("GaussianDropout", cfg({{"rate", 0.3}})), {{2, 3}}, {2, 3}, 0, {}},
+      {"Embedding", layer_spec("Embedding", cfg({{"input_dim", 5}, {"output_dim", 3}, {"mask_zero", true}})), {{2, 4}}, {2, 4, 3}, 1,
+       [] { LayerContractOptions o; o.input_low = 0; o.input_high = 4; o.kinks = {1, 2, 3, 4}; return o; }()},  // ids 0..4
+      {"Masking", layer_spec("Masking", cfg({{"mask_value", 0.5}})), {{2, 3, 2}}, {2, 3, 2}, 0, {}},
+      {"BatchNormalization", layer_spec("BatchNormalization", cfg({{"momentum", 0.9}})), {{2, 3, 4}}, {2, 3, 4}, 4,
+       [] { LayerContractOptions o; o.num_non_trainable_weights = 2; return o; }()},
+      {"LayerNormalization", layer_spec("LayerNormalization"), {{2, 3, 4}}, {2, 3, 4}, 2, {}},
+      {"GroupNormalization", layer_spec("GroupNormalization", cfg({{"groups", 2}})), {{2, 3, 4}}, {2, 3, 4}, 2, {}},
+      {"UnitNormalization", layer_spec("UnitNormalization"), {{2, 3, 4}}, {2, 3, 4}, 0, {}},
+      {"ReLU", layer_spec("ReLU", cfg({{"max_value", 6.0}})), {{2, 3}}, {2, 3}, 0, [] { LayerContractOptions o; o.kinks = {0}; return o; }()},
+      {"LeakyReLU", layer_spec("LeakyReLU"), {{2, 3}}, {2, 3}, 0, [] { LayerContractOptions o; o.kinks = {0}; return o; }()},
+      {"PReLU", layer_spec("PReLU", cfg({{"alpha_initializer", "random_uniform"}})), {{2, 3}}, {2, 3}, 1,
+       [] { LayerContractOptions o; o.kinks = {0}; return o; }()},
+      {"ELU", layer_spec("ELU"), {{2, 3}}, {2, 3}, 0, [] { LayerContractOptions o; o.kinks = {0}; return o; }()},
+      {"Softmax", layer_spec("Softmax"), {{2, 3}}, {2, 3}, 0, {}},
+      {"ThresholdedReLU", layer_spec("ThresholdedReLU", cfg({{"theta", 0.5}})), {{2, 3}}, {2, 3}, 0,
+       [] { LayerContractOptions o; o.kinks = {0.5}; return o; }()},
+      {"Rescaling", layer_spec("Rescaling", cfg({{"scale", 0.5}, {"offset", 1.0}})), {{2, 3}}, {2, 3}, 0, {}},
+      {"Normalization", layer_spec("Normalization", cfg({{"mean", 0.5}, {"variance", 4.0}})), {{2, 3}}, {2, 3}, 0, {}},
+      {"SimpleRNN", layer_spec("SimpleRNN", cfg({{"units", 3}, {"return_sequences", true}})), {{2, 4, 3}}, {2, 4, 3}, 3, {}},
+      {"LSTM", layer_spec("LSTM", cfg({{"units", 2}})), {{2, 3, 3}}, {2, 2}, 3, {}},
+      {"GRU", layer_spec("GRU", cfg({{"units", 2}, {"go_backwards", true}})), {{2, 3, 2}}, {2, 2}, 3, {}},
+      {"Bidirectional", layer_spec("Bidirectional", cfg({{"layer", cfg({{"class_name", "GRU"}, {"config", cfg({{"units", 2}})}})},
+                                                          {"merge_mode", "sum"}})),
+       {{2, 3, 2}}, {2, 2}, 6, {}},
+      {"TimeDistributed", layer_spec("TimeDistributed", cfg({{"layer", cfg({{"class_name", "Dense"}, {"config", cfg({{"units", 2}})}})}})),
+       {{2, 3, 4}}, {2, 3, 2}, 2, {}},
+      {"MultiHeadAttention", layer_spec("MultiHeadAttention", cfg({{"num_heads", 2}, {"key_dim", 2}})), {{2, 3, 4}, {2, 2, 3}}, {2, 3, 4}, 8, {}},
   };
   // clang-format on
 }
@@ -89,8 +139,34 @@ TEST(RegistryTest, EveryRegisteredLayerHasAContractCase) {
   for (const auto& c : contract_cases()) covered.push_back(c.spec.get<std::string>("class_name"));
   for (const std::string& name : registered_layers()) {
     if (std::find(models.begin(), models.end(), name) != models.end()) continue;
+    const auto& aliases = layer_aliases();  // tested by KerasAliasesMakeTheCanonicalClass
+    if (std::any_of(aliases.begin(), aliases.end(), [&](const auto& a) { return a.first == name; })) continue;
     EXPECT_NE(std::find(covered.begin(), covered.end(), name), covered.end())
         << "registered layer '" << name << "' has no case in contract_cases(); add one";
+  }
+}
+
+TEST(RegistryTest, KerasAliasesMakeTheCanonicalClass) {
+  const std::vector<ContractCase> cases = contract_cases();
+  const auto names = registered_layers();
+  for (const auto& [alias, canonical] : layer_aliases()) {
+    SCOPED_TRACE(alias);
+    EXPECT_NE(std::find(names.begin(), names.end(), alias), names.end());
+    const auto c = std::find_if(cases.begin(), cases.end(), [&](const ContractCase& k) {
+      return k.spec.get<std::string>("class_name") == canonical;
+    });
+    ASSERT_NE(c, cases.end()) << canonical;
+    const auto layer = make_layer(alias, c->spec.at("config"));
+    EXPECT_EQ(layer->class_name(), canonical);
+    EXPECT_EQ(layer->get_config(), make_layer(canonical, c->spec.at("config"))->get_config().set("name", layer->name()));
+    Config bad = c->spec.at("config");
+    bad.set("no_such_key", 1);
+    try {
+      make_layer(alias, bad);
+      ADD_FAILURE() << "accepted an unknown key";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + alias + "'"), std::string::npos) << e.what();
+    }
   }
 }
 

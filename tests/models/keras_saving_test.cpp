@@ -60,7 +60,8 @@ TEST_P(Keras3FixtureTest, KerasZipLegacyH5AndWeightsH5AllPredictWhatKerasPredict
   EXPECT_LE(max_diff(model->call_model({x}, false)[0], want), 1e-5) << GetParam() << ".weights.h5";
 }
 
-INSTANTIATE_TEST_SUITE_P(Keras315, Keras3FixtureTest, ::testing::Values("cnn_bn_sequential", "embedding_bilstm_gru"));
+INSTANTIATE_TEST_SUITE_P(Keras315, Keras3FixtureTest,
+                         ::testing::Values("cnn_bn_sequential", "embedding_bilstm_gru", "conv_zoo", "seq_zoo"));
 
 TEST(KerasSavingTest, FunctionalWithSharedLayerAndNestedSequentialFromKeras3) {
   const Tensor a = io::read_npy(kKeras3 + "two_inputs_nested_input_a.npy");

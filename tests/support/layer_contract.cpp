@@ -150,14 +150,15 @@ void expect_weights(Layer& layer, int expected_num_weights, const LayerContractO
     EXPECT_EQ(weights.size(), o.weight_names.size()) << "weight names";
   }
   EXPECT_EQ(layer.count_params(), params);
-  EXPECT_EQ(layer.trainable_weights().size(), weights.size())
-      << "a fresh layer's weights are all trainable";
-  EXPECT_TRUE(layer.non_trainable_weights().empty());
+  const std::size_t non_trainable = static_cast<std::size_t>(o.num_non_trainable_weights);
+  EXPECT_EQ(layer.trainable_weights().size(), weights.size() - non_trainable)
+      << "a fresh layer's weights are all trainable but num_non_trainable_weights";
+  EXPECT_EQ(layer.non_trainable_weights().size(), non_trainable);
   layer.set_trainable(false);
   EXPECT_TRUE(layer.trainable_weights().empty()) << "set_trainable(false) freezes every weight";
   EXPECT_EQ(layer.non_trainable_weights().size(), weights.size());
   layer.set_trainable(true);
-  EXPECT_EQ(layer.trainable_weights().size(), weights.size());
+  EXPECT_EQ(layer.trainable_weights().size(), weights.size() - non_trainable);
 }
 
 void expect_shapes(Layer& layer, const std::vector<Shape>& input_shapes, const Shape& expected,

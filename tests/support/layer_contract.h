@@ -27,6 +27,9 @@ struct LayerContractOptions {
   std::vector<double> kinks;
   /// Short weight names in creation order ({"kernel", "bias"}); empty: only the prefix is checked.
   std::vector<std::string> weight_names;
+  /// How many of the weights are created non-trainable (BatchNormalization's moving statistics);
+  /// they stay non-trainable after set_trainable(true).
+  int num_non_trainable_weights = 0;
   bool check_gradients = true;
   std::uint64_t seed = 1234;
 };

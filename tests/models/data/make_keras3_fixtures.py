@@ -75,4 +75,30 @@ rnn = keras.Sequential([
 ], name="rnn")
 x = np.array([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 8, 9], [9, 0, 1, 2, 0, 3]], dtype="int32")
 save("embedding_bilstm_gru", rnn, x)
+# Convolution and normalization layers, as a Sequential.
+conv_zoo = keras.Sequential([
+    keras.Input((9, 9, 3)),
+    layers.Conv2DTranspose(4, 3, strides=2, padding="same"),
+    layers.DepthwiseConv2D(3, depth_multiplier=2),
+    layers.SeparableConv2D(5, 3, padding="same", activation="relu"),
+    layers.LayerNormalization(),
+    layers.GroupNormalization(groups=5),
+    layers.PReLU(),
+    layers.AveragePooling2D(2),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(3),
+], name="conv_zoo")
+save("conv_zoo", conv_zoo, pattern((2, 9, 9, 3), 4))
+
+# Sequence layers with attention, as a functional model.
+seq_in = keras.Input((6, 4), name="seq")
+h = layers.Conv1D(5, 3, padding="causal", activation="tanh")(seq_in)
+h = layers.TimeDistributed(layers.Dense(4))(h)
+h = layers.MultiHeadAttention(num_heads=2, key_dim=3)(h, h)
+h = layers.LayerNormalization()(h)
+h = layers.SimpleRNN(3, return_sequences=True)(h)
+h = layers.GlobalMaxPooling1D()(h)
+seq_out = layers.Dense(2)(h)
+seq_zoo = keras.Model(seq_in, seq_out, name="seq_zoo")
+save("seq_zoo", seq_zoo, pattern((3, 6, 4), 5))
 print("wrote", sorted(os.listdir(OUT)))
