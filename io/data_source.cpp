@@ -7,6 +7,7 @@
 #include "core/ops/elementwise.h"
 #include "core/ops/shape_ops.h"
 #include "io/data_sources/source.h"
+#include "io/datasets/idx.h"
 
 namespace fathom::io {
 namespace {
@@ -125,6 +126,31 @@ std::vector<std::string> data_source_names() {
   for (const SourceKind& k : source_kinds()) names.emplace_back(k.name);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+Config resolved_data_source(const Config& spec, const std::string& role) {
+  if (!spec.is_map() || !spec.has("class_name") || !spec.at("class_name").is_string()) return spec;
+  const std::string kind = spec.get<std::string>("class_name");
+  Config config = spec.has("config") && spec.at("config").is_map() ? spec.at("config") : Config::map();
+  auto fill = [&](const std::string& key, Config value) {
+    if (!config.has(key)) config.set(key, std::move(value));
+  };
+  const std::string split = role == "test" ? "test" : "train";
+  if (kind == "FashionMNIST") {
+    fill("path", kFashionMnistDir);
+    fill("split", split);
+  } else if (kind == "MNIST") {
+    fill("split", split);
+  } else if (kind == "CSV") {
+    fill("header", true);
+    fill("delimiter", ",");
+  } else if (kind != "NPY" && kind != "HDF5") {
+    return spec;
+  }
+  fill("take", Config());
+  Config out = spec;
+  out.set("config", config);
+  return out;
 }
 
 LoadedData load_data_source(const Config& spec, const std::string& role) {

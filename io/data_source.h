@@ -49,6 +49,12 @@ struct LoadedData {
 /// its reader, with context naming the source.
 LoadedData load_data_source(const Config& spec, const std::string& role);
 
+/// `spec` with every default written out (what `fathom train` records in the resolved
+/// config.yaml): FashionMNIST's path and split, MNIST's split, CSV's header and delimiter, and
+/// `take: null` (all samples) for every source; keys already given are kept as they are. An
+/// unknown class_name is returned unchanged (load_data_source reports it).
+Config resolved_data_source(const Config& spec, const std::string& role);
+
 /// The class names load_data_source knows, sorted.
 std::vector<std::string> data_source_names();
 

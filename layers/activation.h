@@ -29,8 +29,8 @@ class Dropout final : public Layer {
  public:
   struct Options {
     double rate = 0.0;
-    Shape noise_shape;  // empty: the input's shape
-    std::optional<std::uint64_t> seed;
+    Shape noise_shape = {};  // empty: the input's shape
+    std::optional<std::uint64_t> seed = std::nullopt;
   };
   explicit Dropout(Options options, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);

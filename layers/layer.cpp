@@ -101,6 +101,24 @@ void Layer::check_input(const std::vector<Shape>& shapes) {
 
 Tensor Layer::operator()(const Tensor& x, bool training) { return (*this)(TensorList{x}, training); }
 
+void Layer::build_node(const std::vector<Shape>& input_shapes) {
+  if (!built_) build_from_shapes(input_shapes);
+}
+
+std::vector<Shape> Layer::node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const {
+  (void)kwargs;
+  return {num_inputs() == 1 && input_shapes.size() == 1 ? compute_output_shape(input_shapes[0])
+                                                         : compute_output_shape_multi(input_shapes)};
+}
+
+TensorList Layer::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+                            Tensor* out_mask) {
+  (void)kwargs;
+  if (inputs.size() == 1 && num_inputs() == 1) return {call_with_mask(inputs[0], mask, training, out_mask)};
+  if (out_mask != nullptr) *out_mask = Tensor();
+  return {(*this)(inputs, training)};
+}
+
 Tensor Layer::compute_mask(const Tensor& x, const Tensor& mask) const {
   (void)x;
   return supports_masking() ? mask : Tensor();

@@ -52,6 +52,21 @@ class Layer {
   /// How many inputs call accepts: 1 for most layers, 0 for "two or more" (merge layers).
   virtual int num_inputs() const { return 1; }
 
+  // ---- A call as a node of a functional graph (Keras's layer(*args, **kwargs)). Tensors passed
+  // as keyword arguments (an RNN's initial_state, attention's key) come after the positional
+  // inputs; other keyword arguments (use_causal_mask) are in `kwargs`.
+  /// The keyword arguments call_node understands besides tensors; call_layer rejects others.
+  virtual std::vector<std::string> node_kwargs() const { return {}; }
+  /// Builds for a call on inputs of these shapes. Default: build_from_shapes (once).
+  virtual void build_node(const std::vector<Shape>& input_shapes);
+  /// The shape of every output of such a call: one for most layers; an RNN with return_state
+  /// adds its states. Default: compute_output_shape(_multi).
+  virtual std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const;
+  /// Runs one call: every output, and the first output's mask in `*out_mask` (`mask` is the first
+  /// input's). Default: call_with_mask for one input, operator() for several (masks dropped).
+  virtual TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+                               Tensor* out_mask);
+
   // ---- Keras masks: a bool tensor (usually [batch, timesteps]) that travels beside a layer's
   // output; an undefined Tensor means "no mask". Embedding(mask_zero) and Masking create one,
   // RNNs consume it (masked steps keep the state), and layers that support_masking() pass it on.

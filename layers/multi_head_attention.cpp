@@ -267,7 +267,25 @@ Tensor MultiHeadAttention::call_multi(const TensorList& inputs, bool training) {
   CallArgs args;
   if (inputs.size() == 3) args.key = inputs[2];
   args.training = training;
+  args.query_mask = pending_query_mask_;
+  args.use_causal_mask = pending_causal_;
   return attend(inputs[0], inputs[1], args);
+}
+
+TensorList MultiHeadAttention::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs,
+                                         bool training, Tensor* out_mask) {
+  pending_query_mask_ = mask;
+  pending_causal_ = kwargs.is_map() && kwargs.get_or<bool>("use_causal_mask", false);
+  struct Reset {
+    MultiHeadAttention* self;
+    ~Reset() {
+      self->pending_query_mask_ = Tensor();
+      self->pending_causal_ = false;
+    }
+  } reset{this};
+  Tensor y = (*this)(inputs, training);
+  if (out_mask != nullptr) *out_mask = mask;
+  return {y};
 }
 
 Shape MultiHeadAttention::compute_output_shape_multi(const std::vector<Shape>& input_shapes) const {

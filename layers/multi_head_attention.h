@@ -70,6 +70,12 @@ class MultiHeadAttention final : public Layer {
                 Tensor* scores = nullptr);
   Tensor attend(const Tensor& query, const Tensor& value, const CallArgs& args);
 
+  /// As a graph node: inputs [query, value(, key)], keyword use_causal_mask; the query's mask is
+  /// applied and passed on (Keras).
+  std::vector<std::string> node_kwargs() const override { return {"use_causal_mask"}; }
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+                       Tensor* out_mask) override;
+
   void build_multi(const std::vector<Shape>& input_shapes) override;
   Tensor call_multi(const TensorList& inputs, bool training) override;
   Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const override;
@@ -80,6 +86,9 @@ class MultiHeadAttention final : public Layer {
   void set_random_state(const Config& state) override;
 
  private:
+  // call_node hands these to call_multi through Layer::operator() (which builds and keeps losses).
+  Tensor pending_query_mask_;
+  bool pending_causal_ = false;
   struct Shapes;
   Shapes check_shapes(const std::vector<Shape>& shapes) const;
   void check_feature_dims(const Tensor& query, const Tensor& value, const Tensor& key) const;

@@ -203,10 +203,13 @@ std::unique_ptr<Layer> layer_from_config(const Config& spec) {
 
 Config serialize_layer(const Layer& layer) {
   Config c = Config::map();
-  // Keras 3 files name models' module "keras" and layers' "keras.layers"; its loader needs both.
+  // The modules Keras 3 writes in .keras files (its loader needs them): Sequential "keras",
+  // Functional "keras.src.models.functional", layers "keras.layers".
   const std::string cls = layer.class_name();
-  const bool model = cls == "Sequential" || cls == "Functional" || cls == "Model";
-  c.set("module", model ? "keras" : "keras.layers").set("class_name", cls).set("config", layer.get_config());
+  const char* module = cls == "Sequential"                     ? "keras"
+                       : cls == "Functional" || cls == "Model" ? "keras.src.models.functional"
+                                                               : "keras.layers";
+  c.set("module", module).set("class_name", cls).set("config", layer.get_config());
   c.set("registered_name", Config());
   return c;
 }

@@ -290,4 +290,39 @@ void RNNBase::set_random_state(const Config& state) {
   draws_ = g.draws;
 }
 
+void RNNBase::build_node(const std::vector<Shape>& input_shapes) {
+  const std::size_t states = input_shapes.empty() ? 0 : input_shapes.size() - 1;
+  if (input_shapes.empty() || (states != 0 && states != static_cast<std::size_t>(num_states_))) {
+    fail("expected the sequence and, optionally, " + std::to_string(num_states_) + " initial state(s); received " +
+         std::to_string(input_shapes.size()) + " input(s)");
+  }
+  for (std::size_t i = 1; i < input_shapes.size(); ++i) {
+    const Shape& st = input_shapes[i];
+    if (st.size() != 2 || (st[1] >= 0 && st[1] != rnn_.units)) {
+      fail("initial state " + std::to_string(i - 1) + " must have shape (batch, " + std::to_string(rnn_.units) +
+           "), received " + shape_to_string(st));
+    }
+  }
+  if (!built()) build_from_shapes({input_shapes[0]});
+}
+
+std::vector<Shape> RNNBase::node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const {
+  (void)kwargs;
+  std::vector<Shape> out = {compute_output_shape(input_shapes.at(0))};
+  if (rnn_.return_state) {
+    for (int i = 0; i < num_states_; ++i) out.push_back({input_shapes[0][0], rnn_.units});
+  }
+  return out;
+}
+
+TensorList RNNBase::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+                              Tensor* out_mask) {
+  (void)kwargs;
+  const TensorList states(inputs.begin() + 1, inputs.end());
+  TensorList out = call_with_states(inputs.at(0), mask, states, training);
+  if (out_mask != nullptr) *out_mask = compute_mask(inputs[0], mask);
+  if (!rnn_.return_state) out.resize(1);
+  return out;
+}
+
 }  // namespace fathom::layers

@@ -30,7 +30,7 @@ struct RNNOptions {
   // by the gates (Keras's implementation 2; with recurrent_dropout Keras draws one per gate).
   double dropout = 0.0;
   double recurrent_dropout = 0.0;  // on h before h·U (not on the carried state)
-  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> seed = std::nullopt;
   bool return_sequences = false;
   bool return_state = false;  // recorded; the states come from call_with_states
   bool go_backwards = false;
@@ -59,6 +59,12 @@ class RNNBase : public Layer {
                               bool training);
   int num_states() const { return num_states_; }
   Shape compute_output_shape(const Shape& input_shape) const override;
+  /// As a graph node: inputs [x, initial states...] (Keras 2 passes them as extra inputs, Keras 3
+  /// as the initial_state keyword); outputs [output, states...] with return_state, else [output].
+  void build_node(const std::vector<Shape>& input_shapes) override;
+  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const override;
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+                       Tensor* out_mask) override;
   bool supports_masking() const override { return true; }
   /// The input mask with return_sequences, else none.
   Tensor compute_mask(const Tensor& x, const Tensor& mask) const override;

@@ -3,6 +3,7 @@
 
 #include "core/ops.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -15,16 +16,14 @@ namespace {
 
 bool is_input_node(const Node& n) { return dynamic_cast<layers::InputLayer*>(n.layer.get()) != nullptr; }
 
-Shape output_shape_for(layers::Layer& layer, const std::vector<Shape>& shapes) {
-  return layer.num_inputs() == 1 && shapes.size() == 1 ? layer.compute_output_shape(shapes[0])
-                                                       : layer.compute_output_shape_multi(shapes);
-}
-
 }  // namespace
 
 const Shape& SymbolicTensor::shape() const {
   FATHOM_CHECK(node_ != nullptr, ValueError, "use of an undefined SymbolicTensor");
-  return node_->output_shape;
+  if (node_->output_shapes.empty()) return node_->output_shape;
+  FATHOM_CHECK(index_ >= 0 && index_ < static_cast<int>(node_->output_shapes.size()), ValueError, "output ", index_,
+               " of a call of '", node_->layer->name(), "', which has ", node_->output_shapes.size(), " output(s)");
+  return node_->output_shapes[static_cast<std::size_t>(index_)];
 }
 
 SymbolicTensor Input(const Shape& shape, std::string name, std::int64_t batch_size) {
@@ -35,6 +34,7 @@ SymbolicTensor Input(const Shape& shape, std::string name, std::int64_t batch_si
   auto node = std::make_shared<Node>();
   node->layer = layer;
   node->output_shape = batch_shape;
+  node->output_shapes = {batch_shape};
   return SymbolicTensor(node, 0);
 }
 
@@ -43,25 +43,54 @@ SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const Sym
 }
 
 SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs) {
+  const std::vector<SymbolicTensor> out = call_layer_outputs(layer, inputs);
+  FATHOM_CHECK(out.size() == 1, ValueError, layer->class_name(), " '", layer->name(), "' returns ", out.size(),
+               " outputs here (return_state?); use call_layer_outputs");
+  return out[0];
+}
+
+std::vector<SymbolicTensor> call_layer_outputs(const std::shared_ptr<layers::Layer>& layer,
+                                               const std::vector<SymbolicTensor>& args, const CallKwargs& kwargs) {
   FATHOM_CHECK(layer != nullptr, ValueError, "call_layer: the layer is null");
+  auto node = std::make_shared<Node>();
+  node->layer = layer;
+  node->inputs = args;
+  node->num_args = args.size();
+  for (const auto& [kw, tensors] : kwargs.tensors) {
+    FATHOM_CHECK(kw.count == tensors.size(), ValueError, layer->class_name(), " '", layer->name(), "': keyword '",
+                 kw.name, "' declares ", kw.count, " tensor(s) but holds ", tensors.size());
+    node->tensor_kwargs.push_back(kw);
+    node->inputs.insert(node->inputs.end(), tensors.begin(), tensors.end());
+  }
+  node->kwargs = kwargs.values.is_map() ? kwargs.values : Config::map();
+  const std::vector<std::string> known = layer->node_kwargs();
+  for (const std::string& key : node->kwargs.keys()) {
+    FATHOM_CHECK(std::find(known.begin(), known.end(), key) != known.end(), ConfigError, layer->class_name(), " '",
+                 layer->name(), "': the call argument '", key, "' is not supported",
+                 known.empty() ? std::string() : " (supported: " + [&] {
+                   std::string k;
+                   for (const auto& n : known) k += (k.empty() ? "" : ", ") + n;
+                   return k;
+                 }() + ")");
+  }
   std::vector<Shape> shapes;
-  for (const auto& t : inputs) {
+  for (const auto& t : node->inputs) {
     FATHOM_CHECK(t.defined(), ValueError, layer->class_name(), " '", layer->name(), "': an input is undefined");
     shapes.push_back(t.shape());
   }
-  auto node = std::make_shared<Node>();
-  node->layer = layer;
-  node->inputs = inputs;
   try {
-    if (!layer->built()) layer->build_from_shapes(shapes);
-    node->output_shape = output_shape_for(*layer, shapes);
+    layer->build_node(shapes);
+    node->output_shapes = layer->node_output_shapes(shapes, node->kwargs);
+    node->output_shape = node->output_shapes.at(0);
   } catch (Error& e) {
     std::string s;
     for (const auto& sh : shapes) s += (s.empty() ? "" : ", ") + shape_to_string(sh);
     e.add_context("applying " + layer->class_name() + " '" + layer->name() + "' to input shape(s) " + s);
     throw;
   }
-  return SymbolicTensor(node, 0);
+  std::vector<SymbolicTensor> out;
+  for (std::size_t i = 0; i < node->output_shapes.size(); ++i) out.emplace_back(node, static_cast<int>(i));
+  return out;
 }
 
 Functional::Functional(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs, std::string name)
@@ -128,28 +157,30 @@ Shape Functional::compute_output_shape_multi(const std::vector<Shape>& input_sha
 TensorList Functional::call_model(const TensorList& inputs, bool training) {
   FATHOM_CHECK(inputs.size() == inputs_.size(), ValueError, "Functional '", name(), "': expected ", inputs_.size(),
                " inputs, received ", inputs.size());
-  std::map<const Node*, Tensor> values;
-  std::map<const Node*, Tensor> masks;  // Keras masks of single-input calls; multi-input layers drop them
+  std::map<const Node*, TensorList> values;  // every output of every call
+  std::map<const Node*, Tensor> masks;       // the Keras mask of each call's first output
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     // Keras casts float64 inputs (numpy's default) to the model's float32.
     const Tensor x = inputs[i].dtype() == DType::kFloat64 ? ops::cast(inputs[i], DType::kFloat32) : inputs[i];
-    values[inputs_[i].node().get()] = (*inputs_[i].node()->layer)(x, training);
+    values[inputs_[i].node().get()] = {(*inputs_[i].node()->layer)(x, training)};
   }
+  auto value_of = [&](const SymbolicTensor& t) -> const Tensor& {
+    return values.at(t.node().get()).at(static_cast<std::size_t>(t.index()));
+  };
   for (const auto& n : order_) {
     if (is_input_node(*n)) continue;
-    if (n->inputs.size() == 1 && n->layer->num_inputs() == 1) {
-      const Node* in = n->inputs[0].node().get();
-      const auto m = masks.find(in);
-      values[n.get()] = n->layer->call_with_mask(values.at(in), m == masks.end() ? Tensor() : m->second, training,
-                                                 &masks[n.get()]);
-      continue;
-    }
     TensorList xs;
-    for (const auto& in : n->inputs) xs.push_back(values.at(in.node().get()));
-    values[n.get()] = (*n->layer)(xs, training);
+    for (const auto& in : n->inputs) xs.push_back(value_of(in));
+    // The first input's mask, when it is a call's first output (states carry none).
+    Tensor mask;
+    if (!n->inputs.empty() && n->inputs[0].index() == 0) {
+      const auto m = masks.find(n->inputs[0].node().get());
+      if (m != masks.end()) mask = m->second;
+    }
+    values[n.get()] = n->layer->call_node(xs, mask, n->kwargs, training, &masks[n.get()]);
   }
   TensorList out;
-  for (const auto& t : outputs_) out.push_back(values.at(t.node().get()));
+  for (const auto& t : outputs_) out.push_back(value_of(t));
   return out;
 }
 
@@ -164,7 +195,7 @@ std::vector<std::vector<Shape>> Functional::layer_output_shapes() const {
   for (const auto& l : layers_) {
     std::vector<Shape> shapes;
     for (const auto& n : order_) {
-      if (n->layer == l) shapes.push_back(n->output_shape);
+      if (n->layer == l) shapes.push_back(n->output_shape);  // the first output of each call
     }
     out.push_back(shapes);
   }
@@ -203,16 +234,32 @@ Config Functional::get_config() const {
     Config inbound = Config::list();
     for (const auto& n : order_) {
       if (n->layer != l || n->inputs.empty()) continue;
+      // Keras 3's form: one positional tensor, several as one list (merge layers) or as separate
+      // arguments (attention's query, value); keyword tensors (initial_state, key) by name.
       Config args = Config::list();
-      if (n->inputs.size() == 1) {
+      if (n->num_args == 1) {
         args.push_back(keras_tensor(n->inputs[0]));
+      } else if (n->layer->class_name() == "MultiHeadAttention") {
+        for (std::size_t i = 0; i < n->num_args; ++i) args.push_back(keras_tensor(n->inputs[i]));
       } else {
         Config group = Config::list();
-        for (const auto& in : n->inputs) group.push_back(keras_tensor(in));
+        for (std::size_t i = 0; i < n->num_args; ++i) group.push_back(keras_tensor(n->inputs[i]));
         args.push_back(group);
       }
+      Config kwargs = n->kwargs;
+      std::size_t next = n->num_args;
+      for (const TensorKwarg& kw : n->tensor_kwargs) {
+        if (kw.as_list) {
+          Config list = Config::list();
+          for (std::size_t i = 0; i < kw.count; ++i) list.push_back(keras_tensor(n->inputs[next + i]));
+          kwargs.set(kw.name, list);
+        } else {
+          kwargs.set(kw.name, keras_tensor(n->inputs[next]));
+        }
+        next += kw.count;
+      }
       Config node = Config::map();
-      node.set("args", args).set("kwargs", Config::map());
+      node.set("args", args).set("kwargs", kwargs);
       inbound.push_back(node);
     }
     spec.set("inbound_nodes", inbound);

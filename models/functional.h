@@ -26,12 +26,30 @@ class SymbolicTensor {
   int index_ = 0;
 };
 
-/// One call of a layer in the graph: its inputs and output shape.
+/// A keyword argument of a layer call that holds tensors (Keras's initial_state=[h, c], key=k).
+struct TensorKwarg {
+  std::string name;
+  std::size_t count = 1;
+  bool as_list = false;  // initial_state is a list even with one tensor; key is a single tensor
+};
+
+/// One call of a layer in the graph: its inputs (positional ones first, then the tensors of
+/// tensor_kwargs in order), other keyword arguments, and the shape of each output.
 struct Node {
   std::shared_ptr<layers::Layer> layer;
   std::vector<SymbolicTensor> inputs;  // empty for an InputLayer
-  Shape output_shape;
+  std::size_t num_args = 0;            // how many of `inputs` are positional
+  std::vector<TensorKwarg> tensor_kwargs;
+  Config kwargs = Config::map();  // non-tensor keyword arguments (use_causal_mask)
+  Shape output_shape;             // the first output's
+  std::vector<Shape> output_shapes;
   int node_index = 0;  // how many times the layer was called before this call (Keras's node index)
+};
+
+/// The keyword arguments of a call: tensors (become inputs after the positional ones) and values.
+struct CallKwargs {
+  std::vector<std::pair<TensorKwarg, std::vector<SymbolicTensor>>> tensors;
+  Config values = Config::map();
 };
 
 /// Keras's keras.Input: a symbolic input of shape `shape` (without the batch dimension).
@@ -41,6 +59,11 @@ SymbolicTensor Input(const Shape& shape, std::string name = "", std::int64_t bat
 /// (shared layers); a Model may be applied like a layer (nested models).
 SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const std::vector<SymbolicTensor>& inputs);
 SymbolicTensor call_layer(const std::shared_ptr<layers::Layer>& layer, const SymbolicTensor& input);
+/// The general call: every output (an LSTM with return_state gives [output, h, c]) and keyword
+/// arguments (`{.tensors = {{{"initial_state", 2, true}, {h, c}}}}`, use_causal_mask in values).
+/// call_layer is this for single-output calls without keywords (a ValueError otherwise).
+std::vector<SymbolicTensor> call_layer_outputs(const std::shared_ptr<layers::Layer>& layer,
+                                               const std::vector<SymbolicTensor>& args, const CallKwargs& kwargs = {});
 
 /// A model defined by its inputs and outputs (Keras's functional Model): a DAG of layer calls
 /// with any number of inputs and outputs. Config (Keras 3 form): name, trainable, layers (each

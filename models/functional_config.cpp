@@ -23,30 +23,55 @@ History parse_history(const Config& c) {
   return {items[0].as_string(), items[1].as_int(), items[2].as_int()};
 }
 
+bool is_keras_tensor(const Config& v) {
+  return v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__";
+}
+
 /// Collects the keras_history of every __keras_tensor__ inside a Keras 3 `args` value.
 void collect_keras3(const Config& v, std::vector<History>& out) {
   if (v.is_list()) {
     for (const Config& item : v.items()) collect_keras3(item, out);
-  } else if (v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__") {
+  } else if (is_keras_tensor(v)) {
     out.push_back(parse_history(v.at("config").at("keras_history")));
   }
 }
 
-std::vector<History> parse_inbound_node(const Config& node) {
-  std::vector<History> refs;
+/// One inbound node: positional tensors, keyword tensors (initial_state, key) and other keyword
+/// values (use_causal_mask).
+struct ParsedNode {
+  std::vector<History> args;
+  std::vector<std::pair<TensorKwarg, std::vector<History>>> tensor_kwargs;
+  Config values = Config::map();
+};
+
+ParsedNode parse_inbound_node(const Config& node) {
+  ParsedNode parsed;
   if (node.is_map()) {  // Keras 3
     node.reject_unknown_keys({"args", "kwargs"}, "inbound node");
-    collect_keras3(node.at("args"), refs);
+    collect_keras3(node.at("args"), parsed.args);
     if (node.has("kwargs")) {
       for (const auto& [k, v] : node.at("kwargs").entries()) {
-        FATHOM_CHECK(k == "training" || k == "mask" || v.is_null(), ConfigError, node.where(), "inbound node: call "
-                     "argument '", k, "' is not supported");
+        if (k == "training" || k == "mask" || v.is_null()) continue;  // masks travel with the tensors
+        std::vector<History> refs;
+        collect_keras3(v, refs);
+        if (!refs.empty()) {
+          parsed.tensor_kwargs.push_back({TensorKwarg{k, refs.size(), v.is_list()}, refs});
+        } else {
+          parsed.values.set(k, v);
+        }
       }
     }
-  } else {  // Keras 2: a list of [name, node_index, tensor_index, kwargs]
-    for (const Config& ref : node.items()) refs.push_back(parse_history(ref));
+  } else {  // Keras 2: a list of [name, node_index, tensor_index, kwargs]; the call's kwargs in each
+    for (const Config& ref : node.items()) {
+      parsed.args.push_back(parse_history(ref));
+      if (ref.items().size() >= 4 && ref.items()[3].is_map()) {
+        for (const auto& [k, v] : ref.items()[3].entries()) {
+          if (k != "training" && k != "mask" && !v.is_null()) parsed.values.set(k, v);
+        }
+      }
+    }
   }
-  return refs;
+  return parsed;
 }
 
 }  // namespace
@@ -61,14 +86,15 @@ std::unique_ptr<layers::Layer> Functional::from_config(const Config& c) {
     std::size_t next = 0;  // first inbound node not built yet
   };
   std::vector<Pending> pending;
-  std::map<std::string, std::vector<SymbolicTensor>> outputs;  // layer name -> output per node
+  // layer name -> per call (node) -> per output
+  std::map<std::string, std::vector<std::vector<SymbolicTensor>>> outputs;
   for (const Config& spec : c.at("layers").items()) {
     std::shared_ptr<layers::Layer> layer = layers::layer_from_config(spec);
     const std::string name = spec.get_or<std::string>("name", layer->name());
     if (auto* input = dynamic_cast<layers::InputLayer*>(layer.get())) {
       SymbolicTensor t = Input(Shape(input->batch_shape().begin() + 1, input->batch_shape().end()), name,
                                input->batch_shape()[0]);
-      outputs[name].push_back(t);
+      outputs[name].push_back({t});
       continue;
     }
     Pending p{layer, {}, 0};
@@ -81,17 +107,36 @@ std::unique_ptr<layers::Layer> Functional::from_config(const Config& c) {
     progress = false;
     for (Pending& p : pending) {
       while (p.next < p.nodes.size()) {
-        const std::vector<History> refs = parse_inbound_node(p.nodes[p.next]);
-        std::vector<SymbolicTensor> ins;
-        for (const History& h : refs) {
-          auto it = outputs.find(h.layer);
-          if (it == outputs.end() || h.node >= static_cast<std::int64_t>(it->second.size())) break;
-          FATHOM_CHECK(h.tensor == 0, ConfigError, c.where(), "Functional '", model_name, "': layer '", h.layer,
-                       "' output ", h.tensor, " is referenced; only single-output layers are supported");
-          ins.push_back(it->second[h.node]);
+        const ParsedNode parsed = parse_inbound_node(p.nodes[p.next]);
+        // The referenced tensors, or false while one of them is not built yet.
+        auto resolve_refs = [&](const std::vector<History>& refs, std::vector<SymbolicTensor>& out) {
+          for (const History& h : refs) {
+            auto it = outputs.find(h.layer);
+            if (it == outputs.end() || h.node >= static_cast<std::int64_t>(it->second.size())) return false;
+            const std::vector<SymbolicTensor>& outs = it->second[static_cast<std::size_t>(h.node)];
+            FATHOM_CHECK(h.tensor >= 0 && h.tensor < static_cast<std::int64_t>(outs.size()), ConfigError, c.where(),
+                         "Functional '", model_name, "': layer '", h.layer, "' call ", h.node, " has ", outs.size(),
+                         " output(s); output ", h.tensor, " is referenced");
+            out.push_back(outs[static_cast<std::size_t>(h.tensor)]);
+          }
+          return true;
+        };
+        std::vector<SymbolicTensor> args;
+        CallKwargs kwargs;
+        kwargs.values = parsed.values;
+        bool ready = resolve_refs(parsed.args, args);
+        for (const auto& [kw, refs] : parsed.tensor_kwargs) {
+          std::vector<SymbolicTensor> tensors;
+          ready = ready && resolve_refs(refs, tensors);
+          kwargs.tensors.emplace_back(kw, tensors);
         }
-        if (ins.size() != refs.size()) break;
-        outputs[p.layer->name()].push_back(models::call_layer(p.layer, ins));
+        if (!ready) break;
+        try {
+          outputs[p.layer->name()].push_back(call_layer_outputs(p.layer, args, kwargs));
+        } catch (Error& e) {
+          e.add_context(c.where() + "Functional '" + model_name + "', layer '" + p.layer->name() + "'");
+          throw;
+        }
         ++p.next;
         progress = true;
       }
@@ -109,9 +154,11 @@ std::unique_ptr<layers::Layer> Functional::from_config(const Config& c) {
     for (const Config& r : refs.items()) {
       const History h = parse_history(r);
       auto it = outputs.find(h.layer);
-      FATHOM_CHECK(it != outputs.end() && h.node < static_cast<std::int64_t>(it->second.size()), ConfigError, c.where(),
-                   "Functional '", model_name, "': ", key, " names unknown layer output '", h.layer, "'[", h.node, "]");
-      list.push_back(it->second[h.node]);
+      FATHOM_CHECK(it != outputs.end() && h.node < static_cast<std::int64_t>(it->second.size()) &&
+                       h.tensor >= 0 && h.tensor < static_cast<std::int64_t>(it->second[h.node].size()),
+                   ConfigError, c.where(), "Functional '", model_name, "': ", key, " names unknown layer output '",
+                   h.layer, "'[", h.node, "][", h.tensor, "]");
+      list.push_back(it->second[static_cast<std::size_t>(h.node)][static_cast<std::size_t>(h.tensor)]);
     }
     return list;
   };

@@ -89,16 +89,47 @@ Config normalize_model_config(Config spec, const KerasVersion& version) {
 namespace {
 
 /// Keras 3's {"args": [keras tensors], "kwargs": {}} node as Keras 2's [[name, node, tensor, {}], ...].
+bool is_keras_tensor(const Config& v) {
+  return v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__";
+}
+
+bool holds_keras_tensor(const Config& v) {
+  if (is_keras_tensor(v)) return true;
+  if (v.is_list()) {
+    for (const Config& item : v.items()) {
+      if (holds_keras_tensor(item)) return true;
+    }
+  }
+  return false;
+}
+
 Config keras2_node(const Config& node) {
   if (!node.is_map()) return node;
+  // A call with keyword tensors (initial_state=[h, c], key=k) keeps Keras 3's form: Keras 3
+  // cannot read it from Keras 2's list, and tf.keras cannot read those layers' configs anyway.
+  // So does a call with several positional tensors (attention's query, value): Keras 2's list
+  // would reach the layer as one list argument.
+  if (node.has("args") && node.at("args").is_list() && node.at("args").items().size() > 1) return node;
+  if (node.has("kwargs") && node.at("kwargs").is_map()) {
+    for (const auto& [key, value] : node.at("kwargs").entries()) {
+      if (key != "mask" && holds_keras_tensor(value)) return node;
+    }
+  }
+  // Keras 2 writes the call's other keyword arguments (use_causal_mask) in every reference.
+  Config call_kwargs = Config::map();
+  if (node.has("kwargs") && node.at("kwargs").is_map()) {
+    for (const auto& [key, value] : node.at("kwargs").entries()) {
+      if (key != "mask" && !holds_keras_tensor(value)) call_kwargs.set(key, value);
+    }
+  }
   Config out = Config::list();
   std::function<void(const Config&)> collect = [&](const Config& v) {
     if (v.is_list()) {
       for (const Config& item : v.items()) collect(item);
-    } else if (v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__") {
+    } else if (is_keras_tensor(v)) {
       Config ref = Config::list();
       for (const Config& part : v.at("config").at("keras_history").items()) ref.push_back(part);
-      ref.push_back(Config::map());
+      ref.push_back(call_kwargs);
       out.push_back(ref);
     }
   };

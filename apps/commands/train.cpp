@@ -14,6 +14,7 @@
 #include "callbacks/csv_logger.h"
 #include "configs/yaml_config.h"
 #include "io/atomic_file.h"
+#include "io/data_source.h"
 #include "layers/registry.h"
 #include "core/log.h"
 #include "models/checkpoint.h"
@@ -68,6 +69,12 @@ int run_train(const TrainArgs& args) {
     // The resolved config: the model as Keras serializes it (every layer default filled in).
     configs::RunConfig resolved = s.run;
     resolved.model = layers::serialize_layer(*s.model);
+    // ... and every data source with its defaults written out.
+    if (resolved.data.is_map()) {
+      for (const std::string& role : resolved.data.keys()) {
+        resolved.data.set(role, io::resolved_data_source(resolved.data.at(role), role));
+      }
+    }
     write_text_atomically((dir / "config.yaml").string(), configs::to_yaml(resolved.to_config()));
     auto csv = std::make_shared<callbacks::CSVLogger>((dir / "history.csv").string());
     models::FitOptions fit = configs::fit_options(s.run, {csv});

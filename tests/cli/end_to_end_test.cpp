@@ -72,6 +72,10 @@ TEST_F(EndToEnd, TrainWritesTheRunFolder) {
   ASSERT_EQ(history.size(), 2u) << read_file(run / "history.csv");
   EXPECT_EQ(history[0], "epoch,accuracy,loss,val_accuracy,val_loss");  // Keras 3's CSVLogger: val_ keys as NA
   EXPECT_TRUE(history[1].starts_with("0,")) << history[1];
+  // The resolved config writes the data sources' defaults out.
+  const std::string config = read_file(run / "config.yaml");
+  EXPECT_NE(config.find("path: /usr/share/datasets/fashion-mnist"), std::string::npos) << config;
+  EXPECT_NE(config.find("split: test"), std::string::npos) << config;
   const std::string metrics = read_file(run / "test_metrics.json");
   const double loss = json_number(metrics, "loss"), accuracy = json_number(metrics, "accuracy");
   EXPECT_TRUE(std::isfinite(loss) && loss > 0) << metrics;
