@@ -89,7 +89,16 @@ std::unique_ptr<layers::Layer> Functional::from_config(const Config& c) {
   // layer name -> per call (node) -> per output
   std::map<std::string, std::vector<std::vector<SymbolicTensor>>> outputs;
   for (const Config& spec : c.at("layers").items()) {
-    std::shared_ptr<layers::Layer> layer = layers::layer_from_config(spec);
+    std::shared_ptr<layers::Layer> layer;
+    try {
+      layer = layers::layer_from_config(spec);
+    } catch (Error& e) {
+      const std::string which = spec.is_map() && spec.has("name") && spec.at("name").is_string()
+                                    ? "layer '" + spec.get<std::string>("name") + "'"
+                                    : "a layer";
+      e.add_context("Functional '" + model_name + "', " + which);
+      throw;
+    }
     const std::string name = spec.get_or<std::string>("name", layer->name());
     if (auto* input = dynamic_cast<layers::InputLayer*>(layer.get())) {
       SymbolicTensor t = Input(Shape(input->batch_shape().begin() + 1, input->batch_shape().end()), name,

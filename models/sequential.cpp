@@ -34,7 +34,13 @@ std::unique_ptr<layers::Layer> Sequential::from_config(const Config& c) {
     try {
       model->add(std::shared_ptr<layers::Layer>(layers::layer_from_config(list.items()[i])));
     } catch (Error& e) {
-      e.add_context("Sequential '" + model->name() + "', layer " + std::to_string(i));
+      const Config& item = list.items()[i];
+      std::string which = "layer " + std::to_string(i);
+      if (item.is_map() && item.has("config") && item.at("config").is_map() && item.at("config").has("name") &&
+          item.at("config").at("name").is_string()) {
+        which += " '" + item.at("config").get<std::string>("name") + "'";
+      }
+      e.add_context("Sequential '" + model->name() + "', " + which);
       throw;
     }
   }

@@ -303,6 +303,25 @@ TEST(KerasSavingTest, AnUnknownLayerClassIsNamed) {
   }
 }
 
+TEST(KerasSavingTest, ChannelsFirstIsRefusedNamingTheLayer) {
+  const std::string path = temp_path("channels_first.json");
+  write_bytes(path, [] {
+    const std::string s = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "Conv2D", "config": {"name": "conv_first", "filters": 2, "kernel_size": [3, 3],
+       "data_format": "channels_first", "batch_input_shape": [null, 3, 8, 8]}}]},
+      "keras_version": "2.2.4", "backend": "tensorflow"})";
+    return std::vector<char>(s.begin(), s.end());
+  }());
+  try {
+    model_from_keras_json_file(path);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("conv_first"), std::string::npos) << what;
+    EXPECT_NE(what.find("channels_first"), std::string::npos) << what;
+  }
+}
+
 TEST(KerasSavingTest, SaveRefusesAnUnknownExtensionAndLeavesNoFile) {
   auto model = small_model();
   EXPECT_THROW(save_model_file(*model, temp_path("model.bin")), ValueError);
