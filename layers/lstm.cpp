@@ -26,7 +26,8 @@ class UnitForgetBias final : public Initializer {
 
 LSTM::LSTM(Options options, std::string name)
     : RNNBase(std::move(options.rnn), std::move(name), "LSTM", "lstm", /*gates=*/4, /*num_states=*/2),
-      unit_forget_bias_(options.unit_forget_bias) {}
+      unit_forget_bias_(options.unit_forget_bias),
+      fused_cell_(rnn_.activation == "tanh" && rnn_.recurrent_activation == "sigmoid") {}
 
 std::unique_ptr<Layer> LSTM::from_config(const Config& c) {
   BaseLayerArgs base;
@@ -45,6 +46,12 @@ std::shared_ptr<Initializer> LSTM::bias_initializer() const {
 
 TensorList LSTM::step(const Tensor& xp_t, const TensorList& states, const Tensor& rec_mask) {
   const Tensor z = ops::add(xp_t, recurrent_matmul(states[0], recurrent_kernel_, rec_mask));  // [B, 4u]
+  if (fused_cell_) {
+    // One kernel for the gates and states, forward and backward: [B, 2u] = (h, c), sliced as views.
+    const Tensor hc = ops::lstm_cell(z, states[1]);
+    const std::int64_t u = rnn_.units;
+    return {ops::slice_axis(hc, 1, 0, u), ops::slice_axis(hc, 1, u, 2 * u)};
+  }
   const TensorList g = ops::split(z, 4, 1);
   const Tensor i = recurrent_activation_(g[0]);
   const Tensor f = recurrent_activation_(g[1]);

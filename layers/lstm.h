@@ -14,6 +14,7 @@ namespace fathom::layers {
 /// recurrent_kernel [u, 4u], bias [4u]. Two states (h, c).
 /// Config: SimpleRNN's keys plus recurrent_activation ("sigmoid"; "hard_sigmoid" is Keras 3's,
 /// "hard_sigmoid_keras2" Keras 2's) and unit_forget_bias (true: the f block of the bias starts at 1).
+/// With the default activations (tanh, sigmoid) the gates run as one fused op, ops::lstm_cell.
 class LSTM final : public RNNBase {
  public:
   struct Options {
@@ -31,6 +32,7 @@ class LSTM final : public RNNBase {
 
  private:
   bool unit_forget_bias_;
+  bool fused_cell_;  // Keras's default activations (tanh, sigmoid): ops::lstm_cell
 };
 
 }  // namespace fathom::layers

@@ -146,17 +146,19 @@ Tensor RNNBase::dropout_mask(const Shape& shape, double rate, random::Generator&
   return ops::mul(keep, 1.0 / (1.0 - rate));
 }
 
-TensorList RNNBase::unstack_time(const Tensor& xp) {
-  // The adjoint of a slice is a zero tensor of the sliced tensor's size, so T slices of xp would
-  // cost O(T^2) in the backward pass. Slicing blocks of ~sqrt(T) steps first, then the steps out
-  // of each block, costs O(T^1.5) (T = 200: ~7x less).
-  const std::int64_t steps = xp.shape()[1];
-  const auto block = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::sqrt(steps))));
+TensorList RNNBase::row_blocks(const Tensor& rows, std::int64_t n) {
+  // The adjoint of a slice is a zero tensor of the sliced tensor's size, so n slices of `rows`
+  // would cost O(n^2) in the backward pass. Slicing groups of ~sqrt(n) blocks first, then the
+  // blocks out of each group, costs O(n^1.5) (n = 200: ~7x less).
+  const std::int64_t size = rows.shape()[0] / n;
+  const auto group = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::sqrt(n))));
   TensorList out;
-  for (std::int64_t start = 0; start < steps; start += block) {
-    const std::int64_t len = std::min(block, steps - start);
-    const Tensor b = len == steps ? xp : ops::slice_axis(xp, 1, start, start + len);
-    for (std::int64_t t = 0; t < len; ++t) out.push_back(ops::squeeze(ops::slice_axis(b, 1, t, t + 1), {1}));
+  for (std::int64_t start = 0; start < n; start += group) {
+    const std::int64_t len = std::min(group, n - start);
+    const Tensor g = len == n ? rows : ops::slice_axis(rows, 0, start * size, (start + len) * size);
+    for (std::int64_t b = 0; b < len; ++b) {
+      out.push_back(len == 1 ? g : ops::slice_axis(g, 0, b * size, (b + 1) * size));
+    }
   }
   return out;
 }
@@ -233,7 +235,7 @@ TensorList RNNBase::initial_states(const TensorList& given, std::int64_t batch, 
   return given;
 }
 
-Tensor RNNBase::project_inputs(Tensor x, bool training, Tensor& rec_mask) {
+TensorList RNNBase::project_inputs(Tensor x, bool training, Tensor& rec_mask) {
   const std::int64_t batch = x.shape()[0], steps = x.shape()[1], in = x.shape()[2];
   // Dropout masks, fixed over the sequence (Keras's DropoutRNNCell), drawn once per call.
   const bool drop = training && rnn_.dropout > 0 && rnn_.dropout < 1;
@@ -244,10 +246,26 @@ Tensor RNNBase::project_inputs(Tensor x, bool training, Tensor& rec_mask) {
     if (drop) x = ops::mul(x, ops::expand_dims(dropout_mask({batch, in}, rnn_.dropout, g), 1));
     if (rec_drop) rec_mask = dropout_mask({batch, rnn_.units}, rnn_.recurrent_dropout, g);
   }
-  // All steps at once: [B*T, in] x [in, G*units] (+ bias) -> [B, T, G*units].
-  Tensor xp = ops::matmul(ops::reshape(x, {batch * steps, in}), kernel_);
-  if (rnn_.use_bias) xp = ops::add(xp, input_bias());
-  return ops::reshape(xp, {batch, steps, gates_ * rnn_.units});
+  // Time-major rows [T*B, in] (one copy), so that a step is a contiguous row range. A slice's
+  // adjoint is a zero tensor of the sliced tensor's size, so the T per-step slices (grouped,
+  // row_blocks) are taken of whichever is narrower: the input, each step then projected on its
+  // own, or the projection [T*B, G*units] of all steps at once.
+  const std::int64_t width = gates_ * rnn_.units;
+  Tensor rows = ops::reshape(ops::transpose(x, {1, 0, 2}), {steps * batch, in});
+  const bool project_first = in > width;
+  if (project_first) {
+    rows = ops::matmul(rows, kernel_);
+    if (rnn_.use_bias) rows = ops::add(rows, input_bias());
+  } else if (rnn_.use_bias) {
+    // The bias as one more input column of ones, so that each step is one matmul.
+    rows = ops::concat({rows, Tensor::ones({steps * batch, 1}, rows.dtype(), rows.device())}, 1);
+  }
+  TensorList out = row_blocks(rows, steps);
+  if (!project_first) {
+    const Tensor w = rnn_.use_bias ? ops::concat({kernel_, ops::reshape(input_bias(), {1, width})}, 0) : kernel_;
+    for (Tensor& x_t : out) x_t = ops::matmul(x_t, w);
+  }
+  return out;
 }
 
 TensorList RNNBase::run(const Tensor& x_in, const Tensor& mask_in, const TensorList& initial, bool training) {
@@ -257,8 +275,7 @@ TensorList RNNBase::run(const Tensor& x_in, const Tensor& mask_in, const TensorL
   const Tensor mask = sequence_mask(mask_in, batch, steps);
   TensorList states = initial_states(initial, batch, x_in.dtype());
   Tensor rec_mask;
-  const Tensor xp = project_inputs(rnn_.go_backwards ? reversed_in_time(x_in) : x_in, training, rec_mask);
-  const TensorList step_inputs = unstack_time(xp);
+  const TensorList step_inputs = project_inputs(rnn_.go_backwards ? reversed_in_time(x_in) : x_in, training, rec_mask);
   begin_sequence();
   const Tensor zeros = Tensor::zeros({batch, rnn_.units}, x_in.dtype());
   Tensor prev_output = zeros;  // what a masked step outputs (Keras: zeros before the first step)

@@ -40,7 +40,8 @@ struct RNNOptions {
 
 /// The time loop shared by the recurrent layers (Keras's RNN around a cell), on inputs
 /// [batch, timesteps, features]:
-///  - the input projection of every step is one matmul: [B*T, in] x kernel [in, G*units] + bias;
+///  - the input projection x_t · kernel [in, G*units] + bias is one matmul per step (the bias as
+///    a column of ones), or one over all steps when in > G*units (project_inputs says why);
 ///  - each step then does one h·recurrent_kernel [units, G*units] matmul (step() in the subclass);
 ///  - a mask [B, T] (bool) keeps the states of masked steps and repeats the previous output there
 ///    (zeros before the first unmasked step, or always with zero_output_for_mask), as Keras;
@@ -123,10 +124,11 @@ class RNNBase : public Layer {
   Tensor sequence_mask(const Tensor& mask, std::int64_t batch, std::int64_t steps) const;
   /// The given states, checked, or zeros.
   TensorList initial_states(const TensorList& given, std::int64_t batch, DType dtype) const;
-  /// Applies input dropout (and draws the recurrent mask into `rec_mask`) and projects every step.
-  Tensor project_inputs(Tensor x, bool training, Tensor& rec_mask);
-  /// [B, T, N] -> T tensors [B, N], differentiable.
-  static TensorList unstack_time(const Tensor& xp);
+  /// Applies input dropout (and draws the recurrent mask into `rec_mask`) and projects every
+  /// step: T tensors [B, G*units], input bias included.
+  TensorList project_inputs(Tensor x, bool training, Tensor& rec_mask);
+  /// rows [n*R, F] -> n views [R, F], differentiable.
+  static TensorList row_blocks(const Tensor& rows, std::int64_t n);
   Tensor dropout_mask(const Shape& shape, double rate, random::Generator& g) const;
 
   int num_states_;

@@ -82,6 +82,13 @@ class Backend {
   virtual void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1,
                            double beta_2, double epsilon) = 0;
 
+  /// The fused LSTM cell (core/ops/nn.h gives the formulas): z [B, 4u], c_prev [B, u] ->
+  /// [B, 2u] = (h, c). Inputs may be row-strided views.
+  virtual Tensor lstm_cell(const Tensor& z, const Tensor& c_prev) = 0;
+  /// Its gradient from the inputs, the output (h, c) and its gradient (dh, dc), both [B, 2u]:
+  /// [B, 5u] = (dz, dc_prev).
+  virtual Tensor lstm_cell_grad(const Tensor& z, const Tensor& c_prev, const Tensor& out, const Tensor& grad) = 0;
+
   /// Fills `out` (contiguous) from the counter-based generator keyed by `key`.
   virtual void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) = 0;
 };

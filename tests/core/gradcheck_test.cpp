@@ -146,6 +146,12 @@ const std::map<std::string, Case>& cases() {
                               const Tensor b = ops::extract_patches(in[0], 2, 2, 1, 1, 2, 2);
                               return ops::concat({ops::reshape(a, {-1}), ops::reshape(b, {-1})}, 0);
                             }};
+    // 5 units: a full SIMD batch and a tail; c_prev as a row-strided view, as the LSTM layer
+    // passes a slice of the previous step's [B, 2u] output.
+    t["lstm_cell"] = {[] { return TensorList{u({3, 20}), u({3, 5}, -2, 2, 12)}; },
+                      [](const TensorList& in) {
+                        return ops::lstm_cell(in[0], ops::slice_axis(ops::concat({in[1], in[1]}, 1), 1, 5, 10));
+                      }};
     t["softmax"] = {[] { return TensorList{u({2, 4})}; }, [](const TensorList& in) { return ops::softmax(in[0]); }};
     t["log_softmax"] = {[] { return TensorList{u({3, 2})}; },
                         [](const TensorList& in) { return ops::log_softmax(in[0], 0); }};

@@ -30,6 +30,8 @@ class CpuBackend final : public Backend {
   void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) override;
   void adam_update(Tensor& var, Tensor& m, Tensor& v, const Tensor& grad, double alpha, double beta_1, double beta_2,
                    double epsilon) override;
+  Tensor lstm_cell(const Tensor& z, const Tensor& c_prev) override;
+  Tensor lstm_cell_grad(const Tensor& z, const Tensor& c_prev, const Tensor& out, const Tensor& grad) override;
 };
 
 /// Calls f(T{}) with T the C++ type of `dtype`.
