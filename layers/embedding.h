@@ -34,6 +34,7 @@ class Embedding final : public Layer {
   explicit Embedding(Options options, std::string name = "");
   static std::unique_ptr<Layer> from_config(const Config& config);
   std::string class_name() const override { return "Embedding"; }
+  bool fixes_input_features() const override { return false; }  // ids of any sequence length
 
   bool supports_masking() const override { return options_.mask_zero; }
   Tensor compute_mask(const Tensor& x, const Tensor& mask) const override;

@@ -89,9 +89,11 @@ void Layer::check_input(const std::vector<Shape>& shapes) {
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     const Shape& seen = built_input_shapes_[i];
     const Shape& now = shapes[i];
+    // As Keras's input specs: the rank and the feature (last) dimension must match what build()
+    // saw (unless built with None there); the others may vary from call to call (sequence
+    // lengths, image sizes), and a layer that cannot take that fails in its ops, named below.
     bool ok = seen.size() == now.size();
-    // Dimensions after the batch must match what build() saw (unless built with None there).
-    for (std::size_t d = 1; ok && d < now.size(); ++d) ok = seen[d] < 0 || seen[d] == now[d];
+    if (ok && now.size() >= 2 && fixes_input_features()) ok = seen.back() < 0 || seen.back() == now.back();
     if (!ok) {
       fail("input " + std::to_string(i) + " is incompatible with the layer: expected shape " + shape_to_string(seen) +
            ", received " + shape_to_string(now));
@@ -131,7 +133,13 @@ Tensor Layer::call_masked(const Tensor& x, const Tensor& mask, bool training) {
 
 Tensor Layer::call_with_mask(const Tensor& x, const Tensor& mask, bool training, Tensor* out_mask) {
   prepare_call(TensorList{x});
-  Tensor y = call_masked(x, mask, training);
+  Tensor y;
+  try {
+    y = call_masked(x, mask, training);
+  } catch (Error& e) {
+    e.add_context("calling " + class_name() + " '" + name_ + "' on " + shape_to_string(x.shape()));
+    throw;
+  }
   collect_weight_losses();
   if (out_mask != nullptr) *out_mask = compute_mask(x, mask);
   return y;
@@ -161,7 +169,15 @@ void Layer::collect_weight_losses() {
 
 Tensor Layer::operator()(const TensorList& inputs, bool training) {
   prepare_call(inputs);
-  Tensor y = call_multi(inputs, training);
+  Tensor y;
+  try {
+    y = call_multi(inputs, training);
+  } catch (Error& e) {
+    std::string shapes;
+    for (const Tensor& t : inputs) shapes += (shapes.empty() ? "" : ", ") + shape_to_string(t.shape());
+    e.add_context("calling " + class_name() + " '" + name_ + "' on " + shapes);
+    throw;
+  }
   collect_weight_losses();
   return y;
 }

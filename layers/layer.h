@@ -49,6 +49,9 @@ class Layer {
   virtual void build_multi(const std::vector<Shape>& input_shapes);
   virtual Tensor call_multi(const TensorList& inputs, bool training);
   virtual Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const;
+  /// Whether calls after the first must keep the last (feature) dimension the layer was built
+  /// for; the rank is always kept. Embedding's last axis is the sequence length: it says false.
+  virtual bool fixes_input_features() const { return true; }
   /// How many inputs call accepts: 1 for most layers, 0 for "two or more" (merge layers).
   virtual int num_inputs() const { return 1; }
 

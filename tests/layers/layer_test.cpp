@@ -162,5 +162,33 @@ TEST(LayerTest, ParseJsonReadsKerasConfigs) {
   EXPECT_THROW(testing::parse_json("[1, 2"), ConfigError);
 }
 
+TEST(LayerTest, OnlyTheRankAndTheFeatureDimensionArePinnedAfterTheFirstCall) {
+  // As Keras's input specs: a convolution built on 8x8 images takes 12x12 ones, an embedding
+  // built on length-5 sequences takes length 7; the feature dimension stays fixed.
+  auto conv = layer_from_config(testing::layer_spec("Conv2D", testing::parse_json(R"({"filters": 2, "kernel_size": 3})")));
+  EXPECT_EQ((*conv)(Tensor::ones({1, 8, 8, 3})).shape(), (Shape{1, 6, 6, 2}));
+  EXPECT_EQ((*conv)(Tensor::ones({1, 12, 10, 3})).shape(), (Shape{1, 10, 8, 2}));
+  EXPECT_THROW((*conv)(Tensor::ones({1, 8, 8, 4})), ShapeError) << "4 channels, built for 3";
+  EXPECT_THROW((*conv)(Tensor::ones({8, 8, 3})), ShapeError) << "rank 3, built for rank 4";
+  auto embedding = layer_from_config(
+      testing::layer_spec("Embedding", testing::parse_json(R"({"input_dim": 10, "output_dim": 3})")));
+  EXPECT_EQ((*embedding)(Tensor::zeros({2, 5})).shape(), (Shape{2, 5, 3}));
+  EXPECT_EQ((*embedding)(Tensor::zeros({2, 7})).shape(), (Shape{2, 7, 3}));
+}
+
+TEST(LayerTest, AnErrorInsideACallNamesTheLayerAndTheInputShape) {
+  auto reshape = layer_from_config(
+      testing::layer_spec("Reshape", testing::parse_json(R"({"name": "to_six", "target_shape": [6]})")));
+  (*reshape)(Tensor::ones({2, 2, 3}));
+  try {
+    (*reshape)(Tensor::ones({2, 4, 3}));  // 12 values per sample do not make 6
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("Reshape 'to_six'"), std::string::npos) << what;
+    EXPECT_NE(what.find("[2, 4, 3]"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace fathom::layers
