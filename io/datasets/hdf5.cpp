@@ -5,14 +5,13 @@
 #include <hdf5.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <set>
 #include <utility>
 
 #include "core/config.h"
-#include "io/atomic_file.h"
+#include "io/hdf5/h5_file.h"
 
 namespace fathom::io {
 namespace {
@@ -188,41 +187,6 @@ std::vector<std::string> list_hdf5_datasets(const std::string& path) {
   return dataset_names(file.get());
 }
 
-namespace {
-
-/// File and memory types of a dtype.
-std::pair<hid_t, hid_t> hdf5_types(DType d) {
-  switch (d) {
-    case DType::kFloat32:
-      return {H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
-    case DType::kFloat64:
-      return {H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
-    case DType::kInt32:
-      return {H5T_STD_I32LE, H5T_NATIVE_INT32};
-    case DType::kInt64:
-      return {H5T_STD_I64LE, H5T_NATIVE_INT64};
-    case DType::kBool:
-      return {H5T_STD_U8LE, H5T_NATIVE_UINT8};
-  }
-  return {H5T_NATIVE_FLOAT, H5T_NATIVE_FLOAT};
-}
-
-void write_dataset(hid_t file, hid_t lcpl, const std::string& path, const std::string& name, const Tensor& tensor) {
-  const Tensor t = tensor.to(Device::cpu()).contiguous();
-  const std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
-  const Handle space(
-      dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-      H5Sclose);
-  const auto [file_type, mem_type] = hdf5_types(t.dtype());
-  const Handle ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  FATHOM_CHECK(ds.ok(), IoError, "write_hdf5('", path, "'): cannot create dataset '", name, "': ", hdf5_error());
-  if (t.numel() == 0) return;
-  FATHOM_CHECK(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()) >= 0, IoError, "write_hdf5('",
-               path, "'): cannot write dataset '", name, "': ", hdf5_error());
-}
-
-}  // namespace
-
 void write_hdf5(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& datasets) {
   std::set<std::string> seen;
   for (const auto& [name, tensor] : datasets) {
@@ -232,27 +196,10 @@ void write_hdf5(const std::string& path, const std::vector<std::pair<std::string
     FATHOM_CHECK(seen.insert(n).second, ValueError, "write_hdf5('", path, "'): dataset '", n, "' given twice");
     FATHOM_CHECK(tensor.defined(), ValueError, "write_hdf5('", path, "'): the tensor for '", n, "' is undefined");
   }
-  QuietErrors quiet;
-  // An in-memory file (core driver without backing store) under a unique name, so that the
-  // bytes can go through AtomicFile and a file open elsewhere under `path` is no obstacle.
-  static std::atomic<int> counter{0};
-  const std::string memory_name = "fathom_write_hdf5_" + std::to_string(counter++);
-  const Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fapl_core(fapl.get(), 1 << 16, /*backing_store=*/0);
-  const Handle file(H5Fcreate(memory_name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
-  FATHOM_CHECK(file.ok(), IoError, "write_hdf5('", path, "'): cannot create the file: ", hdf5_error());
-  const Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  for (const auto& [name, tensor] : datasets) write_dataset(file.get(), lcpl.get(), path, absolute_name(name), tensor);
-  FATHOM_CHECK(H5Fflush(file.get(), H5F_SCOPE_GLOBAL) >= 0, IoError, "write_hdf5('", path, "'): ", hdf5_error());
-  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
-  FATHOM_CHECK(size > 0, IoError, "write_hdf5('", path, "'): cannot get the file image: ", hdf5_error());
-  std::vector<char> image(static_cast<std::size_t>(size));
-  FATHOM_CHECK(H5Fget_file_image(file.get(), image.data(), image.size()) == size, IoError, "write_hdf5('", path,
-               "'): cannot get the file image: ", hdf5_error());
-  AtomicFile out(path);
-  out.write(image.data(), image.size());
-  out.commit();
+  // H5Writer builds the file in memory and commits it atomically.
+  H5Writer file(path);
+  for (const auto& [name, tensor] : datasets) file.write_dataset(absolute_name(name), tensor);
+  file.commit();
 }
 
 }  // namespace fathom::io
