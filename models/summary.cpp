@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "layers/input_layer.h"
+#include "models/sequential.h"
 #include "models/model.h"
 
 namespace fathom::models {
@@ -71,9 +72,11 @@ std::string Model::summary() const {
   const auto shapes = layer_output_shapes();
   const auto all = layers();
   bool first_row = true;
+  const bool sequential = dynamic_cast<const Sequential*>(this) != nullptr;
   for (std::size_t i = 0; i < all.size(); ++i) {
     const layers::Layer* l = all[i];
-    if (dynamic_cast<const layers::InputLayer*>(l)) continue;  // Keras 3 does not list it for Sequential
+    // Keras 3 lists a functional model's inputs, not a Sequential's.
+    if (sequential && dynamic_cast<const layers::InputLayer*>(l)) continue;
     if (!first_row) border("\u251c", "\u253c", "\u2524", "\u2500");
     first_row = false;
     const std::string shape = i < shapes.size() && !shapes[i].empty() ? tuple_text(shapes[i][0]) : "?";

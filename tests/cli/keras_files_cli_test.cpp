@@ -72,6 +72,7 @@ TEST(KerasFilesCli, SummaryOfAKerasFile) {
   const RunResult r = run_fathom({"summary", real("06_lstm_relu_functional_keras2.1.3.h5").string()}, tmp / "capture");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("lstm_lstm (LSTM)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("input_1 (InputLayer)"), std::string::npos) << "Keras 3 lists a functional model's inputs";
   EXPECT_NE(r.out.find("Total params: 3,077"), std::string::npos) << r.out;  // 6*64 + 16*64 + 64 + 320*5 + 5
 }
 
