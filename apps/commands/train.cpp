@@ -7,10 +7,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include "apps/commands/commands.h"
 #include "apps/commands/report.h"
 #include "apps/commands/run_setup.h"
+#include "callbacks/backup_and_restore.h"
 #include "callbacks/csv_logger.h"
 #include "configs/yaml_config.h"
 #include "io/atomic_file.h"
@@ -22,6 +25,35 @@
 
 namespace fathom::apps {
 namespace {
+
+/// The epoch a BackupAndRestore of this run will resume at, when it has a backup.
+std::optional<int> resumed_epoch(const models::FitOptions& fit) {
+  for (const auto& cb : fit.callbacks) {
+    const auto backup = std::dynamic_pointer_cast<callbacks::BackupAndRestore>(cb);
+    if (!backup || !std::filesystem::exists(backup->backup_path())) continue;
+    const Config training = models::read_checkpoint(backup->backup_path()).training;
+    if (training.is_map() && training.has("epoch")) return static_cast<int>(training.get<std::int64_t>("epoch"));
+  }
+  return std::nullopt;
+}
+
+/// Rewrites history.csv (atomically) without the rows of epochs >= `epoch`, which the resumed
+/// run writes again; a missing file stays missing.
+void keep_history_before(const std::string& path, int epoch) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string line, kept;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (!header) {
+      int row_epoch = -1;
+      if (std::sscanf(line.c_str(), "%d", &row_epoch) != 1 || row_epoch >= epoch) continue;
+    }
+    kept += line + "\n";
+    header = false;
+  }
+  write_text_atomically(path, kept);
+}
 
 /// model.h5; a model that Keras 2's layout cannot express (Keras 3's hard_sigmoid) goes to
 /// model.keras instead, so that a finished run never loses its result.
@@ -76,8 +108,12 @@ int run_train(const TrainArgs& args) {
       }
     }
     write_text_atomically((dir / "config.yaml").string(), configs::to_yaml(resolved.to_config()));
-    auto csv = std::make_shared<callbacks::CSVLogger>((dir / "history.csv").string());
-    models::FitOptions fit = configs::fit_options(s.run, {csv});
+    models::FitOptions fit = configs::fit_options(s.run, {});
+    // A run that BackupAndRestore resumes continues history.csv from the epoch it resumes at.
+    const std::string history = (dir / "history.csv").string();
+    const std::optional<int> resume = resumed_epoch(fit);
+    if (resume) keep_history_before(history, *resume);
+    fit.callbacks.push_back(std::make_shared<callbacks::CSVLogger>(history, ",", /*append=*/resume.has_value()));
     if (s.validation) fit.validation_data = std::make_pair(s.validation->x, s.validation->y);
     s.model->fit(s.train.x, s.train.y, fit);
     save_final_model(*s.model, dir);
