@@ -69,6 +69,7 @@ void BackupAndRestore::backup(int epoch, std::int64_t step) {
   Config training = Config::map();
   training.set("epoch", epoch).set("step", step);
   training.set("global_generator", models::generator_state_to_config(random::global_generator().state()));
+  if (model()->fit_seed) training.set("fit_seed", std::to_string(*model()->fit_seed));
   Config rng = model()->random_state();
   if (!rng.is_null()) training.set("random_state", rng);
   models::save_checkpoint(backup_path(), *model(), training);

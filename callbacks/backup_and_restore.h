@@ -16,7 +16,7 @@ struct BackupAndRestoreOptions {
 
 /// Makes fit survive interruptions (Keras's BackupAndRestore). It writes `backup_dir`/latest.fathom
 /// (a Fathom checkpoint: weights, optimizer state, the epoch and batch to resume at, the global
-/// random generator and every layer's random streams), atomically, at each epoch end or every
+/// random generator, every layer's random streams and fit's shuffling seed as `fit_seed`), atomically, at each epoch end or every
 /// save_freq batches. When fit starts and a backup exists, it restores all of that and fit
 /// resumes at the saved point: an interrupted run (an exception, kill -9) continued by a new fit
 /// with the same model, data and seed ends with the same weights as a run never interrupted.

@@ -129,6 +129,9 @@ class Model : public layers::Layer {
     std::int64_t step = 0;
   };
   std::optional<ResumePoint> resume_point;
+  /// The shuffling seed of the fit that runs now (or ran last): FitOptions::seed or the one drawn.
+  /// BackupAndRestore records it so that a resumed run can shuffle as the interrupted one did.
+  std::optional<std::uint64_t> fit_seed;
 
   /// The random-stream states of every layer that has one, by layer name (nested models nest).
   Config random_state() const override;

@@ -124,6 +124,7 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_all, const Te
   // Class weights apply to the training samples only, after the validation split (Keras).
   if (!o.class_weight.empty()) sw = class_weights_for(y[0], o.class_weight);
   const std::uint64_t seed = o.seed ? *o.seed : random::global_generator().next_key();
+  fit_seed = o.shuffle ? std::optional<std::uint64_t>(seed) : std::nullopt;
   io::Dataset train = io::Dataset::from_tensors(x, y, sw);
   if (o.shuffle) train = train.shuffle(seed);  // epoch e's order depends only on (seed, e)
   return run_fit(train.batch(o.batch_size), x_val, y_val, sw_val, o);

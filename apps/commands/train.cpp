@@ -26,13 +26,21 @@
 namespace fathom::apps {
 namespace {
 
-/// The epoch a BackupAndRestore of this run will resume at, when it has a backup.
-std::optional<int> resumed_epoch(const models::FitOptions& fit) {
+/// What a BackupAndRestore backup of this run holds: the epoch it resumes at and the seed the
+/// interrupted run shuffled with. Empty when there is no backup.
+struct Resume {
+  int epoch = 0;
+  std::optional<std::uint64_t> fit_seed;
+};
+std::optional<Resume> find_resume(const models::FitOptions& fit) {
   for (const auto& cb : fit.callbacks) {
     const auto backup = std::dynamic_pointer_cast<callbacks::BackupAndRestore>(cb);
     if (!backup || !std::filesystem::exists(backup->backup_path())) continue;
     const Config training = models::read_checkpoint(backup->backup_path()).training;
-    if (training.is_map() && training.has("epoch")) return static_cast<int>(training.get<std::int64_t>("epoch"));
+    if (!training.is_map() || !training.has("epoch")) continue;
+    Resume r{static_cast<int>(training.get<std::int64_t>("epoch")), std::nullopt};
+    if (training.has("fit_seed")) r.fit_seed = std::stoull(training.get<std::string>("fit_seed"));
+    return r;
   }
   return std::nullopt;
 }
@@ -107,12 +115,18 @@ int run_train(const TrainArgs& args) {
         resolved.data.set(role, io::resolved_data_source(resolved.data.at(role), role));
       }
     }
-    write_text_atomically((dir / "config.yaml").string(), configs::to_yaml(resolved.to_config()));
     models::FitOptions fit = configs::fit_options(s.run, {});
-    // A run that BackupAndRestore resumes continues history.csv from the epoch it resumes at.
+    // A run that BackupAndRestore resumes shuffles with the interrupted run's seed (a config
+    // without fit.seed draws a new one each time) and continues its history.csv.
     const std::string history = (dir / "history.csv").string();
-    const std::optional<int> resume = resumed_epoch(fit);
-    if (resume) keep_history_before(history, *resume);
+    const std::optional<Resume> resume = find_resume(fit);
+    if (resume && resume->fit_seed && fit.seed != resume->fit_seed) {
+      log::info("resuming with the interrupted run's seed " + std::to_string(*resume->fit_seed));
+      fit.seed = resume->fit_seed;
+      resolved.fit.set("seed", static_cast<std::int64_t>(*resume->fit_seed));
+    }
+    write_text_atomically((dir / "config.yaml").string(), configs::to_yaml(resolved.to_config()));
+    if (resume) keep_history_before(history, resume->epoch);
     fit.callbacks.push_back(std::make_shared<callbacks::CSVLogger>(history, ",", /*append=*/resume.has_value()));
     if (s.validation) fit.validation_data = std::make_pair(s.validation->x, s.validation->y);
     s.model->fit(s.train.x, s.train.y, fit);
