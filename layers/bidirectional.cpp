@@ -207,7 +207,8 @@ void Bidirectional::set_random_state(const Config& state) {
   if (!state.at("backward").is_null()) backward_->set_random_state(state.at("backward"));
 }
 
-void Bidirectional::build_node(const std::vector<Shape>& input_shapes) {
+void Bidirectional::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
+  (void)call;
   const std::size_t states = input_shapes.empty() ? 0 : input_shapes.size() - 1;
   if (input_shapes.empty() || (states != 0 && states != static_cast<std::size_t>(num_states()))) {
     fail("expected the sequence and, optionally, " + std::to_string(num_states()) + " initial state(s); received " +
@@ -216,8 +217,8 @@ void Bidirectional::build_node(const std::vector<Shape>& input_shapes) {
   if (!built()) build_from_shapes({input_shapes[0]});
 }
 
-std::vector<Shape> Bidirectional::node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const {
-  (void)kwargs;
+std::vector<Shape> Bidirectional::node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const {
+  (void)call;
   const Shape out = compute_output_shape(input_shapes.at(0));
   std::vector<Shape> shapes(static_cast<std::size_t>(num_outputs()), out);
   if (forward_->rnn_options().return_state) {
@@ -226,9 +227,9 @@ std::vector<Shape> Bidirectional::node_output_shapes(const std::vector<Shape>& i
   return shapes;
 }
 
-TensorList Bidirectional::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+TensorList Bidirectional::call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                                     Tensor* out_mask) {
-  (void)kwargs;
+  (void)call;
   const TensorList states(inputs.begin() + 1, inputs.end());
   TensorList out = call_with_states(inputs.at(0), mask, states, training);
   if (out_mask != nullptr) *out_mask = compute_mask(inputs[0], mask);

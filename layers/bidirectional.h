@@ -41,9 +41,10 @@ class Bidirectional final : public Layer {
   int num_outputs() const { return options_.merge_mode ? 1 : 2; }
   /// As a graph node: inputs [x, forward states..., backward states...]; outputs the merged
   /// output (two with merge_mode None), then the states when the wrapped layer has return_state.
-  void build_node(const std::vector<Shape>& input_shapes) override;
-  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const override;
-  TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+  std::vector<std::string> node_kwargs() const override { return {"initial_state"}; }
+  void build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) override;
+  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const override;
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                        Tensor* out_mask) override;
   /// With merge_mode None: the shape of each of the two outputs.
   Shape compute_output_shape(const Shape& input_shape) const override;

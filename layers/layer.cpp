@@ -103,19 +103,29 @@ void Layer::check_input(const std::vector<Shape>& shapes) {
 
 Tensor Layer::operator()(const Tensor& x, bool training) { return (*this)(TensorList{x}, training); }
 
-void Layer::build_node(const std::vector<Shape>& input_shapes) {
+std::pair<std::size_t, std::size_t> NodeArgs::find(const std::string& name) const {
+  std::size_t at = num_args;
+  for (const TensorKwarg& kw : tensor_kwargs) {
+    if (kw.name == name) return {at, kw.count};
+    at += kw.count;
+  }
+  return {at, 0};
+}
+
+void Layer::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
+  (void)call;
   if (!built_) build_from_shapes(input_shapes);
 }
 
-std::vector<Shape> Layer::node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const {
-  (void)kwargs;
+std::vector<Shape> Layer::node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const {
+  (void)call;
   return {num_inputs() == 1 && input_shapes.size() == 1 ? compute_output_shape(input_shapes[0])
                                                          : compute_output_shape_multi(input_shapes)};
 }
 
-TensorList Layer::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+TensorList Layer::call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                             Tensor* out_mask) {
-  (void)kwargs;
+  (void)call;
   if (inputs.size() == 1 && num_inputs() == 1) return {call_with_mask(inputs[0], mask, training, out_mask)};
   if (out_mask != nullptr) *out_mask = Tensor();
   return {(*this)(inputs, training)};

@@ -15,6 +15,24 @@ class Initializer;
 class Regularizer;
 class Constraint;
 
+/// A keyword argument of a layer call that holds tensors (Keras's initial_state=[h, c], key=k).
+struct TensorKwarg {
+  std::string name;
+  std::size_t count = 1;
+  bool as_list = false;  // initial_state is a list even with one tensor; key is a single tensor
+};
+
+/// How a functional graph calls a layer: the call's inputs are `num_args` positional tensors,
+/// then the tensors of each entry of `tensor_kwargs` in order; `values` holds the other keyword
+/// arguments (use_causal_mask).
+struct NodeArgs {
+  std::size_t num_args = 0;
+  std::vector<TensorKwarg> tensor_kwargs;
+  Config values = Config::map();
+  /// The first input of keyword `name` and how many there are; {inputs.size(), 0} when absent.
+  std::pair<std::size_t, std::size_t> find(const std::string& name) const;
+};
+
 /// Base of every layer, with Keras's contract:
 /// - the constructor only stores the config (named Options structs whose fields are the Keras
 ///   argument names);
@@ -58,16 +76,16 @@ class Layer {
   // ---- A call as a node of a functional graph (Keras's layer(*args, **kwargs)). Tensors passed
   // as keyword arguments (an RNN's initial_state, attention's key) come after the positional
   // inputs; other keyword arguments (use_causal_mask) are in `kwargs`.
-  /// The keyword arguments call_node understands besides tensors; call_layer rejects others.
+  /// The keyword arguments call_node understands (tensor ones included); call_layer rejects others.
   virtual std::vector<std::string> node_kwargs() const { return {}; }
   /// Builds for a call on inputs of these shapes. Default: build_from_shapes (once).
-  virtual void build_node(const std::vector<Shape>& input_shapes);
+  virtual void build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call);
   /// The shape of every output of such a call: one for most layers; an RNN with return_state
   /// adds its states. Default: compute_output_shape(_multi).
-  virtual std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const;
+  virtual std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const;
   /// Runs one call: every output, and the first output's mask in `*out_mask` (`mask` is the first
   /// input's). Default: call_with_mask for one input, operator() for several (masks dropped).
-  virtual TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+  virtual TensorList call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                                Tensor* out_mask);
 
   // ---- Keras masks: a bool tensor (usually [batch, timesteps]) that travels beside a layer's

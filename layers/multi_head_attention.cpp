@@ -268,23 +268,73 @@ Tensor MultiHeadAttention::call_multi(const TensorList& inputs, bool training) {
   if (inputs.size() == 3) args.key = inputs[2];
   args.training = training;
   args.query_mask = pending_query_mask_;
+  args.attention_mask = pending_attention_mask_;
   args.use_causal_mask = pending_causal_;
+  args.scores = pending_scores_;
   return attend(inputs[0], inputs[1], args);
 }
 
-TensorList MultiHeadAttention::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs,
+TensorList MultiHeadAttention::attention_inputs(const TensorList& inputs, const NodeArgs& call) {
+  TensorList out(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(call.num_args, inputs.size())));
+  const auto [key_at, key_count] = call.find("key");
+  if (key_count == 1 && out.size() == 2) out.push_back(inputs[key_at]);
+  return out;
+}
+
+namespace {
+
+/// The shapes of query, value (and key) among a node's inputs (the attention mask left out).
+std::vector<Shape> attention_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
+  std::vector<Shape> shapes(input_shapes.begin(),
+                            input_shapes.begin() + static_cast<std::ptrdiff_t>(std::min(call.num_args, input_shapes.size())));
+  const auto [key_at, key_count] = call.find("key");
+  if (key_count == 1 && shapes.size() == 2) shapes.push_back(input_shapes.at(key_at));
+  return shapes;
+}
+
+}  // namespace
+
+void MultiHeadAttention::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
+  if (!built()) build_from_shapes(attention_shapes(input_shapes, call));
+}
+
+std::vector<Shape> MultiHeadAttention::node_output_shapes(const std::vector<Shape>& input_shapes,
+                                                          const NodeArgs& call) const {
+  const std::vector<Shape> shapes = attention_shapes(input_shapes, call);
+  std::vector<Shape> out = {compute_output_shape_multi(shapes)};
+  if (call.values.is_map() && call.values.get_or<bool>("return_attention_scores", false)) {
+    const Shape& q = shapes.at(0);
+    const Shape& v = shapes.at(1);
+    if (q.size() != 3 || v.size() != 3) {
+      fail("return_attention_scores in a functional graph needs rank-3 query and value, received " +
+           shape_to_string(q) + " and " + shape_to_string(v));
+    }
+    out.push_back({q[0], options_.num_heads, q[1], v[1]});
+  }
+  return out;
+}
+
+TensorList MultiHeadAttention::call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call,
                                          bool training, Tensor* out_mask) {
+  const auto [mask_at, mask_count] = call.find("attention_mask");
+  const bool want_scores = call.values.is_map() && call.values.get_or<bool>("return_attention_scores", false);
+  Tensor scores;
   pending_query_mask_ = mask;
-  pending_causal_ = kwargs.is_map() && kwargs.get_or<bool>("use_causal_mask", false);
+  pending_attention_mask_ = mask_count == 1 ? inputs.at(mask_at) : Tensor();
+  pending_causal_ = call.values.is_map() && call.values.get_or<bool>("use_causal_mask", false);
+  pending_scores_ = want_scores ? &scores : nullptr;
   struct Reset {
     MultiHeadAttention* self;
     ~Reset() {
       self->pending_query_mask_ = Tensor();
+      self->pending_attention_mask_ = Tensor();
       self->pending_causal_ = false;
+      self->pending_scores_ = nullptr;
     }
   } reset{this};
-  Tensor y = (*this)(inputs, training);
+  Tensor y = (*this)(attention_inputs(inputs, call), training);
   if (out_mask != nullptr) *out_mask = mask;
+  if (want_scores) return {y, scores};
   return {y};
 }
 

@@ -70,10 +70,15 @@ class MultiHeadAttention final : public Layer {
                 Tensor* scores = nullptr);
   Tensor attend(const Tensor& query, const Tensor& value, const CallArgs& args);
 
-  /// As a graph node: inputs [query, value(, key)], keyword use_causal_mask; the query's mask is
-  /// applied and passed on (Keras).
-  std::vector<std::string> node_kwargs() const override { return {"use_causal_mask"}; }
-  TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+  /// As a graph node: positional query, value (and key), keywords key and attention_mask
+  /// (tensors), use_causal_mask and return_attention_scores (then a second output, the scores
+  /// [B, H, Tq, Tv]). The query's mask is applied and passed on (Keras).
+  std::vector<std::string> node_kwargs() const override {
+    return {"key", "attention_mask", "use_causal_mask", "return_attention_scores"};
+  }
+  void build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) override;
+  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const override;
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                        Tensor* out_mask) override;
 
   void build_multi(const std::vector<Shape>& input_shapes) override;
@@ -87,8 +92,11 @@ class MultiHeadAttention final : public Layer {
 
  private:
   // call_node hands these to call_multi through Layer::operator() (which builds and keeps losses).
-  Tensor pending_query_mask_;
+  Tensor pending_query_mask_, pending_attention_mask_;
   bool pending_causal_ = false;
+  Tensor* pending_scores_ = nullptr;
+  /// [query, value] or [query, value, key] of a node's inputs (the attention mask left out).
+  static TensorList attention_inputs(const TensorList& inputs, const NodeArgs& call);
   struct Shapes;
   Shapes check_shapes(const std::vector<Shape>& shapes) const;
   void check_feature_dims(const Tensor& query, const Tensor& value, const Tensor& key) const;

@@ -307,7 +307,8 @@ void RNNBase::set_random_state(const Config& state) {
   draws_ = g.draws;
 }
 
-void RNNBase::build_node(const std::vector<Shape>& input_shapes) {
+void RNNBase::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
+  (void)call;
   const std::size_t states = input_shapes.empty() ? 0 : input_shapes.size() - 1;
   if (input_shapes.empty() || (states != 0 && states != static_cast<std::size_t>(num_states_))) {
     fail("expected the sequence and, optionally, " + std::to_string(num_states_) + " initial state(s); received " +
@@ -323,8 +324,8 @@ void RNNBase::build_node(const std::vector<Shape>& input_shapes) {
   if (!built()) build_from_shapes({input_shapes[0]});
 }
 
-std::vector<Shape> RNNBase::node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const {
-  (void)kwargs;
+std::vector<Shape> RNNBase::node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const {
+  (void)call;
   std::vector<Shape> out = {compute_output_shape(input_shapes.at(0))};
   if (rnn_.return_state) {
     for (int i = 0; i < num_states_; ++i) out.push_back({input_shapes[0][0], rnn_.units});
@@ -332,9 +333,9 @@ std::vector<Shape> RNNBase::node_output_shapes(const std::vector<Shape>& input_s
   return out;
 }
 
-TensorList RNNBase::call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+TensorList RNNBase::call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                               Tensor* out_mask) {
-  (void)kwargs;
+  (void)call;
   const TensorList states(inputs.begin() + 1, inputs.end());
   TensorList out = call_with_states(inputs.at(0), mask, states, training);
   if (out_mask != nullptr) *out_mask = compute_mask(inputs[0], mask);

@@ -62,9 +62,10 @@ class RNNBase : public Layer {
   Shape compute_output_shape(const Shape& input_shape) const override;
   /// As a graph node: inputs [x, initial states...] (Keras 2 passes them as extra inputs, Keras 3
   /// as the initial_state keyword); outputs [output, states...] with return_state, else [output].
-  void build_node(const std::vector<Shape>& input_shapes) override;
-  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const Config& kwargs) const override;
-  TensorList call_node(const TensorList& inputs, const Tensor& mask, const Config& kwargs, bool training,
+  std::vector<std::string> node_kwargs() const override { return {"initial_state"}; }
+  void build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) override;
+  std::vector<Shape> node_output_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) const override;
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const NodeArgs& call, bool training,
                        Tensor* out_mask) override;
   bool supports_masking() const override { return true; }
   /// The input mask with return_sequences, else none.

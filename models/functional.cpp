@@ -55,16 +55,18 @@ std::vector<SymbolicTensor> call_layer_outputs(const std::shared_ptr<layers::Lay
   auto node = std::make_shared<Node>();
   node->layer = layer;
   node->inputs = args;
-  node->num_args = args.size();
+  node->call.num_args = args.size();
   for (const auto& [kw, tensors] : kwargs.tensors) {
     FATHOM_CHECK(kw.count == tensors.size(), ValueError, layer->class_name(), " '", layer->name(), "': keyword '",
                  kw.name, "' declares ", kw.count, " tensor(s) but holds ", tensors.size());
-    node->tensor_kwargs.push_back(kw);
+    node->call.tensor_kwargs.push_back(kw);
     node->inputs.insert(node->inputs.end(), tensors.begin(), tensors.end());
   }
-  node->kwargs = kwargs.values.is_map() ? kwargs.values : Config::map();
+  node->call.values = kwargs.values.is_map() ? kwargs.values : Config::map();
   const std::vector<std::string> known = layer->node_kwargs();
-  for (const std::string& key : node->kwargs.keys()) {
+  std::vector<std::string> given = node->call.values.keys();
+  for (const TensorKwarg& kw : node->call.tensor_kwargs) given.push_back(kw.name);
+  for (const std::string& key : given) {
     FATHOM_CHECK(std::find(known.begin(), known.end(), key) != known.end(), ConfigError, layer->class_name(), " '",
                  layer->name(), "': the call argument '", key, "' is not supported",
                  known.empty() ? std::string() : " (supported: " + [&] {
@@ -79,8 +81,8 @@ std::vector<SymbolicTensor> call_layer_outputs(const std::shared_ptr<layers::Lay
     shapes.push_back(t.shape());
   }
   try {
-    layer->build_node(shapes);
-    node->output_shapes = layer->node_output_shapes(shapes, node->kwargs);
+    layer->build_node(shapes, node->call);
+    node->output_shapes = layer->node_output_shapes(shapes, node->call);
     node->output_shape = node->output_shapes.at(0);
   } catch (Error& e) {
     std::string s;
@@ -177,7 +179,7 @@ TensorList Functional::call_model(const TensorList& inputs, bool training) {
       const auto m = masks.find(n->inputs[0].node().get());
       if (m != masks.end()) mask = m->second;
     }
-    values[n.get()] = n->layer->call_node(xs, mask, n->kwargs, training, &masks[n.get()]);
+    values[n.get()] = n->layer->call_node(xs, mask, n->call, training, &masks[n.get()]);
   }
   TensorList out;
   for (const auto& t : outputs_) out.push_back(value_of(t));
@@ -237,18 +239,19 @@ Config Functional::get_config() const {
       // Keras 3's form: one positional tensor, several as one list (merge layers) or as separate
       // arguments (attention's query, value); keyword tensors (initial_state, key) by name.
       Config args = Config::list();
-      if (n->num_args == 1) {
+      const std::size_t num_args = n->call.num_args;
+      if (num_args == 1) {
         args.push_back(keras_tensor(n->inputs[0]));
       } else if (n->layer->class_name() == "MultiHeadAttention") {
-        for (std::size_t i = 0; i < n->num_args; ++i) args.push_back(keras_tensor(n->inputs[i]));
+        for (std::size_t i = 0; i < num_args; ++i) args.push_back(keras_tensor(n->inputs[i]));
       } else {
         Config group = Config::list();
-        for (std::size_t i = 0; i < n->num_args; ++i) group.push_back(keras_tensor(n->inputs[i]));
+        for (std::size_t i = 0; i < num_args; ++i) group.push_back(keras_tensor(n->inputs[i]));
         args.push_back(group);
       }
-      Config kwargs = n->kwargs;
-      std::size_t next = n->num_args;
-      for (const TensorKwarg& kw : n->tensor_kwargs) {
+      Config kwargs = n->call.values;
+      std::size_t next = num_args;
+      for (const TensorKwarg& kw : n->call.tensor_kwargs) {
         if (kw.as_list) {
           Config list = Config::list();
           for (std::size_t i = 0; i < kw.count; ++i) list.push_back(keras_tensor(n->inputs[next + i]));

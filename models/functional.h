@@ -26,22 +26,16 @@ class SymbolicTensor {
   int index_ = 0;
 };
 
-/// A keyword argument of a layer call that holds tensors (Keras's initial_state=[h, c], key=k).
-struct TensorKwarg {
-  std::string name;
-  std::size_t count = 1;
-  bool as_list = false;  // initial_state is a list even with one tensor; key is a single tensor
-};
+using layers::NodeArgs;
+using layers::TensorKwarg;
 
-/// One call of a layer in the graph: its inputs (positional ones first, then the tensors of
-/// tensor_kwargs in order), other keyword arguments, and the shape of each output.
+/// One call of a layer in the graph: its inputs (positional ones first, then the tensors of the
+/// keyword arguments, as `call` describes), and the shape of each output.
 struct Node {
   std::shared_ptr<layers::Layer> layer;
   std::vector<SymbolicTensor> inputs;  // empty for an InputLayer
-  std::size_t num_args = 0;            // how many of `inputs` are positional
-  std::vector<TensorKwarg> tensor_kwargs;
-  Config kwargs = Config::map();  // non-tensor keyword arguments (use_causal_mask)
-  Shape output_shape;             // the first output's
+  NodeArgs call;                       // positional count, keyword tensors, other keywords
+  Shape output_shape;                  // the first output's
   std::vector<Shape> output_shapes;
   int node_index = 0;  // how many times the layer was called before this call (Keras's node index)
 };

@@ -94,6 +94,19 @@ TEST(KerasSavingTest, EncoderDecoderWithReturnStateInitialStateAndCausalAttentio
   }
 }
 
+TEST(KerasSavingTest, AttentionWithAMaskTensorAndItsScoresFromKeras3) {
+  const Tensor tokens = io::read_npy(kKeras3 + "masked_attention_input_a.npy");
+  const Tensor allowed = io::read_npy(kKeras3 + "masked_attention_input_b.npy");
+  auto model = load_model_file(kKeras3 + "masked_attention.keras");
+  TensorList out = model->call_model({tokens, allowed}, false);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_LE(max_diff(out[0], io::read_npy(kKeras3 + "masked_attention_prediction.npy")), 1e-5);
+  EXPECT_LE(max_diff(out[1], io::read_npy(kKeras3 + "masked_attention_scores.npy")), 1e-5) << "the scores output";
+  save_model_file(*model, temp_path("masked_attention_again.keras"));
+  out = load_model_file(temp_path("masked_attention_again.keras"))->call_model({tokens, allowed}, false);
+  EXPECT_LE(max_diff(out[0], io::read_npy(kKeras3 + "masked_attention_prediction.npy")), 1e-5) << "round trip";
+}
+
 // ~~~ Fathom writes, Fathom reads ~~~
 
 std::unique_ptr<Model> small_model() {
