@@ -144,6 +144,7 @@ std::shared_ptr<callbacks::History> Model::fit(const io::Dataset& data, const Fi
     y_val = o.validation_data->second;
     sample_count(x_val, y_val, {}, who + " (validation_data)");
   }
+  fit_seed.reset();  // the dataset shuffles itself
   return run_fit(data, x_val, y_val, {}, o);
 }
 
