@@ -9,13 +9,8 @@
 namespace fathom::layers {
 namespace {
 
-/// Keras's initializer aliases "uniform" and "normal" (RandomUniform / RandomNormal, default
-/// bounds +-0.05 and stddev 0.05); the other names go to get_initializer unchanged.
-std::shared_ptr<Initializer> embedding_initializer(const Config& spec) {
-  if (spec.is_string() && spec.as_string() == "uniform") return get_initializer("random_uniform");
-  if (spec.is_string() && spec.as_string() == "normal") return get_initializer("random_normal");
-  return get_initializer(spec);
-}
+/// Keras's "uniform" / "normal" aliases are get_initializer's too (RandomUniform / RandomNormal).
+std::shared_ptr<Initializer> embedding_initializer(const Config& spec) { return get_initializer(spec); }
 
 /// "[1, 2]" for flat index `i` of `shape` (row-major).
 std::string position(std::int64_t i, const Shape& shape) {

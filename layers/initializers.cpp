@@ -270,6 +270,7 @@ const std::map<std::string, std::string>& aliases() {
       {"glorot_uniform", "GlorotUniform"}, {"glorot_normal", "GlorotNormal"}, {"he_uniform", "HeUniform"},
       {"he_normal", "HeNormal"}, {"lecun_uniform", "LecunUniform"}, {"lecun_normal", "LecunNormal"},
       {"variance_scaling", "VarianceScaling"}, {"random_normal", "RandomNormal"}, {"random_uniform", "RandomUniform"},
+      {"normal", "RandomNormal"}, {"uniform", "RandomUniform"},  // Keras's short aliases (Embedding's default)
       {"truncated_normal", "TruncatedNormal"}, {"zeros", "Zeros"}, {"zero", "Zeros"}, {"ones", "Ones"}, {"one", "Ones"},
       {"constant", "Constant"}, {"orthogonal", "Orthogonal"}, {"identity", "Identity"},
   };

@@ -108,6 +108,10 @@ TEST(InitializersTest, RandomDistributionsKeepKerasDefaults) {
   EXPECT_GT(u.max_abs, 0.0495);
   EXPECT_LE(stats_of((*get_initializer(Config("truncated_normal")))(kShape)).max_abs,
             0.1 * (1 + 1e-6));
+  // Keras's short aliases "uniform" and "normal" (Embedding's default initializer is "uniform").
+  EXPECT_EQ(get_initializer(Config("uniform"))->class_name(), "RandomUniform");
+  EXPECT_EQ(get_initializer(Config("normal"))->class_name(), "RandomNormal");
+  EXPECT_LE(stats_of((*get_initializer(Config("uniform")))(kShape)).max_abs, 0.05 * (1 + 1e-6));
 }
 
 /// a^T a for a [rows, cols] tensor, in float64.
