@@ -232,7 +232,7 @@ TEST(YamlConfigTest, FilesJsonAndPythonJsonEscapes) {
 
 TEST(YamlConfigTest, ReadsKerasModelToJsonFiles) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(FATHOM_SOURCE_DIR) / "tests" / "models" / "data" / "keras_models";
+  const fs::path dir = fs::path(FATHOM_SOURCE_DIR) / ".." / "shared" / "keras-models";
   if (!fs::exists(dir / "04_cnn_bn_jettagger_keras2.0.6.json")) GTEST_SKIP() << "no " << dir.string();
   const std::string path = (dir / "04_cnn_bn_jettagger_keras2.0.6.json").string();
   const Config model = load_yaml_file(path);
