@@ -14,10 +14,6 @@
 namespace fathom::callbacks {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string five(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.5f", v);
@@ -31,13 +27,13 @@ ModelCheckpoint::ModelCheckpoint(Options options)
   const std::string& p = options_.filepath;
   FATHOM_CHECK(!p.empty(), ValueError, "ModelCheckpoint: filepath is required");
   if (options_.save_weights_only) {
-    FATHOM_CHECK(ends_with(p, ".weights.h5") || ends_with(p, ".h5") || ends_with(p, ".fathom"), ValueError,
+    FATHOM_CHECK(p.ends_with(".weights.h5") || p.ends_with(".h5") || p.ends_with(".fathom"), ValueError,
                  "ModelCheckpoint: with save_weights_only=True the filepath must end in .weights.h5 (Keras 3), .h5 "
                  "(Keras 2) or .fathom. Received: filepath=", p);
   } else {
-    FATHOM_CHECK(!ends_with(p, ".weights.h5"), ValueError, "ModelCheckpoint: a .weights.h5 filepath needs "
+    FATHOM_CHECK(!p.ends_with(".weights.h5"), ValueError, "ModelCheckpoint: a .weights.h5 filepath needs "
                  "save_weights_only=True. Received: filepath=", p);
-    FATHOM_CHECK(ends_with(p, ".keras") || ends_with(p, ".h5") || ends_with(p, ".hdf5") || ends_with(p, ".fathom"),
+    FATHOM_CHECK(p.ends_with(".keras") || p.ends_with(".h5") || p.ends_with(".hdf5") || p.ends_with(".fathom"),
                  ValueError, "ModelCheckpoint: the filepath must end in .keras, .h5, .hdf5 or .fathom. Received: "
                  "filepath=", p);
   }

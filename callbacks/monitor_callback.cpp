@@ -26,20 +26,16 @@ constexpr std::string_view kMinimized[] = {
     "sparse_categorical_crossentropy", "binary_focal_crossentropy", "categorical_focal_crossentropy",
     "crossentropy", "ce", "kl_divergence", "kld", "poisson", "huber"};
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 /// Whether `name` is `metric`, "<output>_<metric>" (a multi-output model's entries), or either
 /// with Keras's uniquifying suffix ("auc_1").
 bool names_metric(std::string_view name, std::string_view metric) {
   std::string suffix(1, '_');
   suffix.append(metric);
-  if (name == metric || ends_with(name, suffix)) return true;
+  if (name == metric || name.ends_with(suffix)) return true;
   const std::size_t end = name.find_last_not_of("0123456789");
   if (end == std::string_view::npos || end + 1 == name.size() || name[end] != '_') return false;
   const std::string_view base = name.substr(0, end);
-  return base == metric || ends_with(base, suffix);
+  return base == metric || base.ends_with(suffix);
 }
 
 }  // namespace

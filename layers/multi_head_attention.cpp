@@ -274,33 +274,26 @@ Tensor MultiHeadAttention::call_multi(const TensorList& inputs, bool training) {
   return attend(inputs[0], inputs[1], args);
 }
 
-TensorList MultiHeadAttention::attention_inputs(const TensorList& inputs, const NodeArgs& call) {
-  TensorList out(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(call.num_args, inputs.size())));
-  const auto [key_at, key_count] = call.find("key");
-  if (key_count == 1 && out.size() == 2) out.push_back(inputs[key_at]);
-  return out;
-}
-
 namespace {
 
-/// The shapes of query, value (and key) among a node's inputs (the attention mask left out).
-std::vector<Shape> attention_shapes(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
-  std::vector<Shape> shapes(input_shapes.begin(),
-                            input_shapes.begin() + static_cast<std::ptrdiff_t>(std::min(call.num_args, input_shapes.size())));
+/// Which of a node's inputs are query, value (and key): the attention mask is not a layer input.
+template <class T>
+std::vector<T> attention_operands(const std::vector<T>& inputs, const NodeArgs& call) {
+  std::vector<T> out(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(call.num_args, inputs.size())));
   const auto [key_at, key_count] = call.find("key");
-  if (key_count == 1 && shapes.size() == 2) shapes.push_back(input_shapes.at(key_at));
-  return shapes;
+  if (key_count == 1 && out.size() == 2) out.push_back(inputs.at(key_at));
+  return out;
 }
 
 }  // namespace
 
 void MultiHeadAttention::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {
-  if (!built()) build_from_shapes(attention_shapes(input_shapes, call));
+  if (!built()) build_from_shapes(attention_operands(input_shapes, call));
 }
 
 std::vector<Shape> MultiHeadAttention::node_output_shapes(const std::vector<Shape>& input_shapes,
                                                           const NodeArgs& call) const {
-  const std::vector<Shape> shapes = attention_shapes(input_shapes, call);
+  const std::vector<Shape> shapes = attention_operands(input_shapes, call);
   std::vector<Shape> out = {compute_output_shape_multi(shapes)};
   if (call.values.is_map() && call.values.get_or<bool>("return_attention_scores", false)) {
     const Shape& q = shapes.at(0);
@@ -332,7 +325,7 @@ TensorList MultiHeadAttention::call_node(const TensorList& inputs, const Tensor&
       self->pending_scores_ = nullptr;
     }
   } reset{this};
-  Tensor y = (*this)(attention_inputs(inputs, call), training);
+  Tensor y = (*this)(attention_operands(inputs, call), training);
   if (out_mask != nullptr) *out_mask = mask;
   if (want_scores) return {y, scores};
   return {y};

@@ -95,8 +95,6 @@ class MultiHeadAttention final : public Layer {
   Tensor pending_query_mask_, pending_attention_mask_;
   bool pending_causal_ = false;
   Tensor* pending_scores_ = nullptr;
-  /// [query, value] or [query, value, key] of a node's inputs (the attention mask left out).
-  static TensorList attention_inputs(const TensorList& inputs, const NodeArgs& call);
   struct Shapes;
   Shapes check_shapes(const std::vector<Shape>& shapes) const;
   void check_feature_dims(const Tensor& query, const Tensor& value, const Tensor& key) const;

@@ -7,10 +7,13 @@
 #include "layers/input_layer.h"
 #include "layers/registry.h"
 #include "models/functional.h"
+#include "models/keras_compat.h"
 #include "models/sequential.h"
 
 namespace fathom::models {
 namespace {
+
+using keras_detail::is_keras_tensor;
 
 struct History {
   std::string layer;
@@ -21,10 +24,6 @@ History parse_history(const Config& c) {
   const auto& items = c.items();
   FATHOM_CHECK(items.size() >= 3, ConfigError, c.where(), "a tensor reference needs [layer_name, node_index, tensor_index]");
   return {items[0].as_string(), items[1].as_int(), items[2].as_int()};
-}
-
-bool is_keras_tensor(const Config& v) {
-  return v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__";
 }
 
 /// Collects the keras_history of every __keras_tensor__ inside a Keras 3 `args` value.

@@ -51,18 +51,18 @@ void for_each_layer_spec(Config& spec, const std::function<void(Config&)>& fix) 
   spec.set("config", config);
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 void rename_activation(Config& config, const std::string& from, const std::string& to) {
   for (const std::string& key : config.keys()) {
     const Config& v = config.at(key);
-    if (ends_with(key, "activation") && v.is_string() && v.as_string() == from) config.set(key, to);
+    if (key.ends_with("activation") && v.is_string() && v.as_string() == from) config.set(key, to);
   }
 }
 
 }  // namespace
+
+bool is_keras_tensor(const Config& v) {
+  return v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__";
+}
 
 Config normalize_model_config(Config spec, const KerasVersion& version) {
   FATHOM_CHECK(spec.is_map() && spec.has("class_name"), ConfigError, spec.where(),
@@ -88,11 +88,6 @@ Config normalize_model_config(Config spec, const KerasVersion& version) {
 
 namespace {
 
-/// Keras 3's {"args": [keras tensors], "kwargs": {}} node as Keras 2's [[name, node, tensor, {}], ...].
-bool is_keras_tensor(const Config& v) {
-  return v.is_map() && v.has("class_name") && v.get<std::string>("class_name") == "__keras_tensor__";
-}
-
 bool holds_keras_tensor(const Config& v) {
   if (is_keras_tensor(v)) return true;
   if (v.is_list()) {
@@ -103,6 +98,7 @@ bool holds_keras_tensor(const Config& v) {
   return false;
 }
 
+/// Keras 3's {"args": [keras tensors], "kwargs": {}} node as Keras 2's [[name, node, tensor, {}], ...].
 Config keras2_node(const Config& node) {
   if (!node.is_map()) return node;
   // A call with keyword tensors (initial_state=[h, c], key=k) keeps Keras 3's form: Keras 3

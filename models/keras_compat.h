@@ -29,6 +29,9 @@ struct KerasVersion {
 /// Keras >= 2.0 files).
 KerasVersion parse_keras_version(const std::string& text, const std::string& source);
 
+/// True for Keras 3's serialized tensor reference {"class_name": "__keras_tensor__", ...}.
+bool is_keras_tensor(const Config& value);
+
 /// A Keras model config ({class_name, config}) made loadable by Fathom's registry for files of
 /// `version`: Keras 2.0-2.1's bare-list Sequential becomes the dict form, top-level
 /// build_config/compile_config are dropped, Keras 2's "hard_sigmoid" (0.2x+0.5) becomes

@@ -24,10 +24,6 @@ using keras_detail::KerasVersion;
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   FATHOM_CHECK(in.good(), IoError, path, ": cannot open the file");
@@ -99,7 +95,7 @@ void check_activations_for(const Config& v, bool keras3_target, const std::strin
   }
   if (!v.is_map()) return;
   for (const auto& [key, value] : v.entries()) {
-    if (value.is_string() && key.size() >= 10 && key.compare(key.size() - 10, 10, "activation") == 0) {
+    if (value.is_string() && key.ends_with("activation")) {
       const std::string& a = value.as_string();
       FATHOM_CHECK(!(keras3_target && a == "hard_sigmoid_keras2"), ValueError, path, ": '", key,
                    "' is Keras 2's hard_sigmoid (0.2x + 0.5), which a Keras 3 .keras file cannot express; save as .h5");
@@ -191,7 +187,7 @@ void load_weights_file(Model& model, const std::string& path, const LoadWeightsO
 
 void save_weights_file(const Model& model, const std::string& path) {
   io::H5Writer file(path);
-  if (ends_with(path, ".weights.h5")) {
+  if (path.ends_with(".weights.h5")) {
     keras_detail::write_v3_weights(file, model);
   } else {
     keras_detail::write_legacy_weights(file, "/", model);
@@ -201,7 +197,7 @@ void save_weights_file(const Model& model, const std::string& path) {
 
 void save_model_file(const Model& model, const std::string& path) {
   const Config spec = layers::serialize_layer(model);
-  if (ends_with(path, ".keras")) {
+  if (path.ends_with(".keras")) {
     check_activations_for(spec, true, path);
     io::H5Writer weights(path + "!model.weights.h5");
     keras_detail::write_v3_weights(weights, model);
@@ -214,7 +210,7 @@ void save_model_file(const Model& model, const std::string& path) {
                          {"model.weights.h5", weights.finish_image()}});
     return;
   }
-  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+  if (path.ends_with(".h5") || path.ends_with(".hdf5")) {
     check_activations_for(spec, false, path);
     io::H5Writer file(path);
     file.set_string_attribute("/", "keras_version", keras_detail::kLegacyKerasVersion);
@@ -224,7 +220,7 @@ void save_model_file(const Model& model, const std::string& path) {
     file.commit();
     return;
   }
-  if (ends_with(path, ".fathom")) {
+  if (path.ends_with(".fathom")) {
     save_checkpoint(path, model);
     return;
   }
