@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Training throughput of the Fashion-MNIST MLP (784-256-128-10, Adam 1e-3, batch 128) through
-// Model::fit, as a user runs it. Prints "fathom,mlp_fit,<threads>,<samples/s>" from the median
-// epoch time of epochs 2..N (epoch 1 warms the caches). Run via bench/run_mlp.sh.
+// Model::fit, as a user runs it. Usage: mlp_bench [threads=1] [epochs=4] [batch=128] [traced|eager].
+// Prints "fathom,mlp_fit_<mode>,<threads>,<batch>,<samples/s>" from the median epoch time of
+// epochs 2..N (epoch 1 warms the caches and traces). Run via bench/run_mlp.sh.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "apps/blas_reexec.h"
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
   apps::maybe_reexec_with_better_blas(argv);
   const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
   const int epochs = argc > 2 ? std::atoi(argv[2]) : 4;
+  const int batch = argc > 3 ? std::atoi(argv[3]) : 128;
+  const std::string mode = argc > 4 ? argv[4] : "traced";
   set_num_threads(threads);
   random::set_global_seed(0);
   const io::MnistSplits data = io::load_mnist_idx();
@@ -58,11 +62,12 @@ int main(int argc, char** argv) {
   compile.optimizer = "adam";
   compile.loss = loss;
   compile.metrics = Config(std::vector<Config>{"accuracy"});
+  compile.run_eagerly = mode == "eager";
   model.compile(compile);
 
   auto timer = std::make_shared<EpochTimer>();
   models::FitOptions fit;
-  fit.batch_size = 128;
+  fit.batch_size = batch;
   fit.epochs = epochs;
   fit.verbose = 0;
   fit.callbacks = {timer};
@@ -70,6 +75,6 @@ int main(int argc, char** argv) {
   std::vector<double> steady(timer->seconds.begin() + 1, timer->seconds.end());
   std::sort(steady.begin(), steady.end());
   const double median = steady[steady.size() / 2];
-  std::printf("fathom,mlp_fit,%d,%.0f\n", threads, 60000.0 / median);
+  std::printf("fathom,mlp_fit_%s,%d,%d,%.0f\n", mode.c_str(), threads, batch, 60000.0 / median);
   return 0;
 }

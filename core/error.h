@@ -38,6 +38,8 @@ class DeviceError : public Error { using Error::Error; };
 class IoError : public Error { using Error::Error; };
 /// Misuse of the autograd API (a non-persistent tape used twice, ...).
 class AutogradError : public Error { using Error::Error; };
+/// What a traced function (fathom::function) cannot do: read a traced value on the host.
+class TracingError : public Error { using Error::Error; };
 
 namespace detail {
 template <class... Args>

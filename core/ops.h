@@ -3,6 +3,7 @@
 #pragma once
 #include "core/autograd/gradient_tape.h"
 #include "core/autograd/recorder.h"
+#include "core/ops/checks.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/indexing.h"
 #include "core/ops/linalg.h"

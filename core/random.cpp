@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "core/autograd/recorder.h"
 #include "core/kernels/backend.h"
 
 namespace fathom::random {
@@ -24,9 +25,13 @@ std::uint64_t key_for(Seed seed) {
 
 Tensor draw(kernels::RandomKind kind, const Shape& shape, double a, double b, DType dtype, Seed seed, const char* op) {
   FATHOM_CHECK(is_floating(dtype), ValueError, op, ": dtype must be float32 or float64, received ", dtype_name(dtype));
-  Tensor out = Tensor::empty(shape, dtype);
-  kernels::backend(out.device()).random(out, kind, key_for(seed), a, b);
-  return out;
+  // An op without inputs whose forward takes the next key when it runs: a traced function
+  // replays it, so its numbers change from call to call exactly as they do eagerly.
+  return autograd::run_op(op, {}, [=](const TensorList&) {
+    Tensor out = Tensor::empty(shape, dtype);
+    kernels::backend(out.device()).random(out, kind, key_for(seed), a, b);
+    return out;
+  }, autograd::BackwardFn{});
 }
 
 }  // namespace
@@ -43,18 +48,18 @@ void set_global_seed(std::uint64_t seed) { global_generator().set_state({seed, 0
 
 Tensor normal(const Shape& shape, double mean, double stddev, DType dtype, Seed seed) {
   FATHOM_CHECK(stddev >= 0, ValueError, "random::normal: stddev must be non-negative. Received: stddev=", stddev);
-  return draw(kernels::RandomKind::kNormal, shape, mean, stddev, dtype, seed, "random::normal");
+  return draw(kernels::RandomKind::kNormal, shape, mean, stddev, dtype, seed, "random_normal");
 }
 
 Tensor uniform(const Shape& shape, double minval, double maxval, DType dtype, Seed seed) {
   FATHOM_CHECK(minval < maxval, ValueError, "random::uniform: minval must be less than maxval. Received: minval=",
                minval, ", maxval=", maxval);
-  return draw(kernels::RandomKind::kUniform, shape, minval, maxval, dtype, seed, "random::uniform");
+  return draw(kernels::RandomKind::kUniform, shape, minval, maxval, dtype, seed, "random_uniform");
 }
 
 Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, Seed seed) {
   FATHOM_CHECK(stddev >= 0, ValueError, "random::truncated_normal: stddev must be non-negative. Received: stddev=", stddev);
-  return draw(kernels::RandomKind::kTruncatedNormal, shape, mean, stddev, dtype, seed, "random::truncated_normal");
+  return draw(kernels::RandomKind::kTruncatedNormal, shape, mean, stddev, dtype, seed, "random_truncated_normal");
 }
 
 }  // namespace fathom::random

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "core/autograd/recorder.h"
 #include "core/detail/device_memory.h"
 #include "core/detail/tensor_impl.h"
 #include "core/kernels/backend.h"
@@ -175,6 +176,7 @@ void Tensor::check_access(DType expected) const {
 
 template <class T>
 std::vector<T> Tensor::to_vector() const {
+  autograd::check_host_read(*this);
   Tensor c = to(Device::cpu());
   if (c.dtype() != dtype_of<T>()) {
     Tensor converted = empty(shape(), dtype_of<T>());
@@ -230,6 +232,7 @@ std::string Tensor::to_string() const {
   os << "Tensor(shape=" << shape_to_string(shape()) << ", dtype=" << dtype_name(dtype());
   if (!device().is_cpu()) os << ", device=" << device().to_string();
   os << ", values=";
+  autograd::PauseTracing printing;  // printing a traced value shows its trace-time value; no error
   print_values(os, to_vector<double>(), shape(), 0, 0, dtype());
   os << ")";
   return os.str();

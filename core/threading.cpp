@@ -11,6 +11,11 @@
 #include <thread>
 #include <vector>
 
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define FATHOM_HAVE_MXCSR 1
+#endif
+
 #include "core/blas_info.h"
 #include "core/log.h"
 
@@ -20,6 +25,25 @@ namespace fathom {
 namespace {
 
 thread_local bool tls_in_parallel_region = false;
+
+/// Sets FTZ (flush results) and DAZ (treat inputs as zero) for denormals on this thread while
+/// alive, restoring the caller's mode after (TensorFlow's ScopedFlushDenormal).
+class FlushDenormals {
+ public:
+#ifdef FATHOM_HAVE_MXCSR
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040U); }
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned int saved_;
+#else
+  FlushDenormals() = default;
+#endif
+
+ public:
+  FlushDenormals(const FlushDenormals&) = delete;
+  FlushDenormals& operator=(const FlushDenormals&) = delete;
+};
 
 /// Chunk i of a job runs on worker i - 1 (chunk 0 on the caller). After a job, workers spin for
 /// a short, bounded time (kSpinTime) before sleeping on a condition variable: waking a sleeping
@@ -101,6 +125,7 @@ class ThreadPool {
   }
 
   void worker_loop(int index) {
+    FlushDenormals flush;  // for the worker's whole life: it runs nothing but kernel chunks
     std::uint64_t seen = 0;
     while (true) {
       seen = wait_for_job(seen);
@@ -182,6 +207,7 @@ void parallel_for(std::int64_t n, std::int64_t grain,
                   const std::function<void(std::int64_t, std::int64_t)>& fn) {
   if (n <= 0) return;
   grain = std::max<std::int64_t>(grain, 1);
+  FlushDenormals flush;
   if (n <= grain || tls_in_parallel_region) {
     fn(0, n);
     return;

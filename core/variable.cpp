@@ -18,6 +18,8 @@ Variable::Variable(const Tensor& initial_value, std::string name, bool trainable
   FATHOM_CHECK(initial_value.defined(), ValueError, "Variable '", name, "': initial value is undefined");
   impl_->name = std::move(name);
   impl_->value = initial_value.clone();
+  impl_->value.impl()->storage->is_variable = true;
+  impl_->value.impl()->storage->variable_name = impl_->name;
   set_trainable(trainable);
 }
 
@@ -51,7 +53,13 @@ void Variable::assign(const Tensor& v) {
                dtype_name(v.dtype()), " value to a ", dtype_name(self.dtype()), " variable");
   if (v.id() == self.id()) return;
   Tensor target = self;
-  target.copy_from(v);
+  if (autograd::active_tracer() == nullptr) {
+    target.copy_from(v);
+    return;
+  }
+  // Traced: the assignment is a step of the graph, replayed in order after every earlier read.
+  autograd::run_effect("assign " + impl_->name, {v}, {self},
+                       [target](const TensorList& in) mutable { target.copy_from(in[0]); });
 }
 
 void Variable::assign_add(const Tensor& delta) {

@@ -30,7 +30,7 @@ Dropout::Dropout(Options options, std::string name)
   FATHOM_CHECK(options_.rate >= 0 && options_.rate < 1, ValueError, "Dropout '", this->name(),
                "': rate must be in [0, 1). Received: rate=", options_.rate);
   // A layer without a seed takes one from the global generator, so set_global_seed repeats it.
-  stream_seed_ = options_.seed ? *options_.seed : random::global_generator().next_key();
+  stream_ = random::Generator(options_.seed ? *options_.seed : random::global_generator().next_key());
 }
 
 std::unique_ptr<Layer> Dropout::from_config(const Config& c) {
@@ -56,19 +56,16 @@ Tensor Dropout::call(const Tensor& x, bool training) {
       if (options_.noise_shape[d] >= 0) mask_shape[d] = options_.noise_shape[d];
     }
   }
-  random::Generator g(stream_seed_);
-  g.set_state({stream_seed_, draws_++});
-  const Tensor u = random::uniform(mask_shape, 0, 1, x.dtype(), g);
+  const Tensor u = random::uniform(mask_shape, 0, 1, x.dtype(), stream_);
   const Tensor keep = ops::cast(ops::greater_equal(u, ops::scalar_like(u, options_.rate)), x.dtype());
   return ops::mul(x, ops::mul(keep, 1.0 / (1.0 - options_.rate)));
 }
 
-Config Dropout::random_state() const { return stream_state_config(stream_seed_, draws_); }
+Config Dropout::random_state() const { return stream_state_config(stream_.state().seed, stream_.state().draws); }
 
 void Dropout::set_random_state(const Config& state) {
   const random::GeneratorState g = stream_state_from(state, "Dropout '" + name() + "'");
-  stream_seed_ = g.seed;
-  draws_ = g.draws;
+  stream_.set_state(g);
 }
 
 Config Dropout::get_config() const {

@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 
+#include "core/random.h"
 #include "layers/activations.h"
 #include "layers/layer.h"
 
@@ -43,8 +44,7 @@ class Dropout final : public Layer {
 
  private:
   Options options_;
-  std::uint64_t stream_seed_;
-  std::uint64_t draws_ = 0;
+  random::Generator stream_{0};  // one draw per training call; a traced call draws when replayed
 };
 
 }  // namespace fathom::layers

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "layers/embedding.h"
 
+#include "core/autograd/recorder.h"
 #include "core/ops.h"
 #include "layers/initializers.h"
 #include "layers/layer_config.h"
@@ -92,6 +93,8 @@ void Embedding::build(const Shape& input_shape) {
 Tensor Embedding::checked_ids(const Tensor& x) const {
   // Keras casts any other dtype to int32 (floats truncate toward zero).
   const Tensor ids = x.dtype() == DType::kInt32 || x.dtype() == DType::kInt64 ? x : ops::cast(x, DType::kInt32);
+  // A traced call cannot read its ids on the host; the gather kernel checks each id when it runs.
+  if (autograd::active_tracer() != nullptr) return ids;
   const std::vector<std::int64_t> v = ops::cast(ids, DType::kInt64).to_vector<std::int64_t>();
   for (std::size_t i = 0; i < v.size(); ++i) {
     FATHOM_CHECK(v[i] >= 0 && v[i] < options_.input_dim, ValueError, "Embedding '", name(), "': input id ", v[i],

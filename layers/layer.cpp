@@ -75,7 +75,10 @@ void Layer::build_from_shapes(const std::vector<Shape>& input_shapes) {
   if (num_inputs() == 1 && input_shapes.size() != 1) {
     fail("expected 1 input, received " + std::to_string(input_shapes.size()));
   }
-  build_multi(input_shapes);
+  {
+    autograd::PauseTracing creating_state;  // weights are made once, not replayed by a traced step
+    build_multi(input_shapes);
+  }
   built_input_shapes_ = input_shapes;
   built_ = true;
 }

@@ -213,6 +213,7 @@ void Normalization::adapt(const Tensor& data) {
 void Normalization::check_adapted() {
   if (adapted_ || fixed_mean_.defined()) return;
   autograd::NoRecordGuard no_record;
+  autograd::PauseTracing state_check;  // once adapted, always adapted: a one-time host read
   const double distance = ops::add(ops::sum(ops::abs(mean_)), ops::sum(ops::abs(ops::sub(variance_, 1.0)))).item_as_double();
   FATHOM_CHECK(distance != 0, ValueError, "Normalization '", name(),
                "': the layer has no mean and variance yet. Call adapt(data) first, pass mean and variance in "

@@ -29,7 +29,7 @@ RNNBase::RNNBase(RNNOptions options, std::string name, const std::string& class_
   // A layer without a seed takes one from the global generator, so set_global_seed repeats it
   // (only when it drops anything, so that other layers' initial weights do not move).
   const bool drops = rnn_.dropout > 0 || rnn_.recurrent_dropout > 0;
-  stream_seed_ = rnn_.seed ? *rnn_.seed : drops ? random::global_generator().next_key() : 0;
+  stream_ = random::Generator(rnn_.seed ? *rnn_.seed : drops ? random::global_generator().next_key() : 0);
 }
 
 RNNOptions RNNBase::parse_options(const Config& c, const std::vector<std::string>& extra_keys,
@@ -241,10 +241,8 @@ TensorList RNNBase::project_inputs(Tensor x, bool training, Tensor& rec_mask) {
   const bool drop = training && rnn_.dropout > 0 && rnn_.dropout < 1;
   const bool rec_drop = training && rnn_.recurrent_dropout > 0 && rnn_.recurrent_dropout < 1;
   if (drop || rec_drop) {
-    random::Generator g(stream_seed_);
-    g.set_state({stream_seed_, draws_++});
-    if (drop) x = ops::mul(x, ops::expand_dims(dropout_mask({batch, in}, rnn_.dropout, g), 1));
-    if (rec_drop) rec_mask = dropout_mask({batch, rnn_.units}, rnn_.recurrent_dropout, g);
+    if (drop) x = ops::mul(x, ops::expand_dims(dropout_mask({batch, in}, rnn_.dropout, stream_), 1));
+    if (rec_drop) rec_mask = dropout_mask({batch, rnn_.units}, rnn_.recurrent_dropout, stream_);
   }
   // Time-major rows [T*B, in] (one copy), so that a step is a contiguous row range. A slice's
   // adjoint is a zero tensor of the sliced tensor's size, so the T per-step slices (grouped,
@@ -298,13 +296,13 @@ TensorList RNNBase::run(const Tensor& x_in, const Tensor& mask_in, const TensorL
 }
 
 Config RNNBase::random_state() const {
-  return stream_seed_ == 0 && draws_ == 0 ? Config() : stream_state_config(stream_seed_, draws_);
+  const random::GeneratorState s = stream_.state();
+  return s.seed == 0 && s.draws == 0 ? Config() : stream_state_config(s.seed, s.draws);
 }
 
 void RNNBase::set_random_state(const Config& state) {
   const random::GeneratorState g = stream_state_from(state, class_name() + " '" + name() + "'");
-  stream_seed_ = g.seed;
-  draws_ = g.draws;
+  stream_.set_state(g);
 }
 
 void RNNBase::build_node(const std::vector<Shape>& input_shapes, const NodeArgs& call) {

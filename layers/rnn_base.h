@@ -133,8 +133,7 @@ class RNNBase : public Layer {
   Tensor dropout_mask(const Shape& shape, double rate, random::Generator& g) const;
 
   int num_states_;
-  std::uint64_t stream_seed_;
-  std::uint64_t draws_ = 0;
+  random::Generator stream_{0};  // the dropout masks' draws; a traced call draws when replayed
   // call_with_states passes these through Layer::call_with_mask (which builds, checks the input
   // and keeps the losses' bookkeeping) to call_masked and back.
   TensorList pending_initial_states_;

@@ -133,21 +133,25 @@ Tensor SparseCategoricalCrossentropy::labels(const Tensor& y_true, const Tensor&
                                shape_to_string([&] { Shape s = expected; s.push_back(1); return s; }()));
   }
   const std::int64_t classes = y_pred.shape().back();
-  const std::vector<double> values = detail::host_values(y_true);
-  std::vector<std::int64_t> out(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
-    if (options_.ignore_class && v == static_cast<double>(*options_.ignore_class)) {
-      out[i] = -1;
-      continue;
+  // The labels are checked by an op, so that a traced step checks every batch, not only the first.
+  const auto ignore = options_.ignore_class;
+  const Tensor checked = ops::check_values(y_true, [owner = detail::owner(*this), classes, ignore,
+                                                    pred_shape = y_pred.shape()](const Tensor& t) {
+    const std::vector<double> values = detail::host_values(t);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double v = values[i];
+      if (ignore && v == static_cast<double>(*ignore)) continue;
+      FATHOM_CHECK(std::floor(v) == v, ValueError, owner, ": labels must be integers, received ", v, " at index ", i);
+      FATHOM_CHECK(v >= 0 && v < static_cast<double>(classes), ValueError, owner, ": label ", static_cast<std::int64_t>(v),
+                   " at index ", i, " is out of range for ", classes, " classes (expected 0 <= label < ", classes,
+                   ", the last dim of y_pred ", shape_to_string(pred_shape), ")");
     }
-    FATHOM_CHECK(std::floor(v) == v, ValueError, detail::owner(*this), ": labels must be integers, received ", v, " at index ", i);
-    FATHOM_CHECK(v >= 0 && v < static_cast<double>(classes), ValueError, detail::owner(*this), ": label ", static_cast<std::int64_t>(v),
-                 " at index ", i, " is out of range for ", classes, " classes (expected 0 <= label < ", classes,
-                 ", the last dim of y_pred ", shape_to_string(y_pred.shape()), ")");
-    out[i] = static_cast<std::int64_t>(v);
-  }
-  return Tensor::from_vector(out, label_shape).to(y_pred.device());
+  });
+  Tensor label = ops::reshape(ops::cast(checked, DType::kInt64), label_shape);
+  // Ignored entries become -1.
+  if (ignore) label = ops::where(ops::equal(label, ops::scalar_like(label, static_cast<double>(*ignore))),
+                                 ops::scalar_like(label, -1.0), label);
+  return label;
 }
 
 Tensor SparseCategoricalCrossentropy::call(const Tensor& y_true, const Tensor& y_pred) const {

@@ -11,9 +11,12 @@ namespace {
 
 /// Keras's convert_binary_labels_to_hinge: when every label is 0 or 1, map them to -1 and 1.
 Tensor to_hinge_labels(const Tensor& t) {
-  const std::vector<double> v = detail::host_values(t);
-  const bool binary = std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0 || x == 1.0; });
-  return binary ? ops::sub(ops::mul(t, 2.0), 1.0) : t;
+  // With ops, not a host read, so that a traced step decides it for every batch.
+  const Tensor zero_or_one = ops::cast(ops::where(ops::equal(t, ops::scalar_like(t, 0.0)), ops::scalar_like(t, 1.0),
+                                                  ops::cast(ops::equal(t, ops::scalar_like(t, 1.0)), t.dtype())),
+                                       DType::kFloat32);
+  const Tensor binary = ops::greater(ops::min(zero_or_one), ops::scalar_like(ops::min(zero_or_one), 0.5));
+  return ops::where(binary, ops::sub(ops::mul(t, 2.0), 1.0), t);
 }
 
 /// max(1 - t p, 0), the margin violation of each element.

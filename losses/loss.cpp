@@ -24,9 +24,13 @@ Tensor merge_mask(const Tensor& sample_weight, const Tensor& mask, DType dtype, 
   if (!mask.defined()) return sample_weight;
   Tensor float_mask = ops::cast(mask, dtype);
   if (reduction == Reduction::kSumOverBatchSize || reduction == Reduction::kMean) {
-    const double valid = ops::sum(ops::cast(mask, DType::kFloat64)).item<double>();
-    const double total = static_cast<double>(mask.numel());
-    float_mask = ops::mul(float_mask, valid > 0 ? total / valid : 0.0);
+    // total / valid, or 0 when nothing is valid; tensors, so that a traced step recomputes it.
+    const Tensor valid = ops::sum(ops::cast(mask, DType::kFloat64));
+    const Tensor is_empty = ops::equal(valid, ops::scalar_like(valid, 0.0));
+    const Tensor scale = ops::where(is_empty, ops::scalar_like(valid, 0.0),
+                                    ops::div(ops::scalar_like(valid, static_cast<double>(mask.numel())),
+                                             ops::where(is_empty, ops::scalar_like(valid, 1.0), valid)));
+    float_mask = ops::mul(float_mask, ops::cast(scale, dtype));
   }
   if (!sample_weight.defined()) return float_mask;
   auto [m, w] = detail::squeeze_or_expand_to_same_rank(float_mask, ops::cast(sample_weight, dtype));

@@ -11,6 +11,7 @@
 #include "losses/loss.h"
 #include "losses/metric.h"
 #include "models/sequential.h"
+#include "models/traced_steps.h"
 #include "optimizers/optimizer.h"
 
 namespace fathom::models {
@@ -20,7 +21,8 @@ namespace {
 const bool model_classes_registered = (register_model_classes(), true);
 }  // namespace
 
-Model::Model(std::string name, const std::string& prefix) : layers::Layer(std::move(name), prefix) {
+Model::Model(std::string name, const std::string& prefix)
+    : layers::Layer(std::move(name), prefix), traced_(std::make_unique<TracedSteps>()) {
   (void)model_classes_registered;
 }
 
@@ -118,6 +120,7 @@ void Model::compile(CompileOptions options) {
   output_loss_trackers_.clear();
   metrics_.clear();
   compile_options_ = std::move(options);
+  reset_traced_steps();  // the steps captured the old optimizer and losses
   compiled_ = true;
 }
 
@@ -183,35 +186,6 @@ void Model::reset_metrics() {
   for (auto& m : metrics_) m->reset_state();
 }
 
-void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
-  const std::int64_t batch = x.at(0).shape().at(0);
-  TensorList y_pred;
-  Tensor loss;
-  {
-    GradientTape tape;
-    y_pred = call_model(x, true);
-    loss = total_loss(y, y_pred, sample_weight);
-    const std::vector<Variable> vars = trainable_weights();
-    const TensorList grads = tape.gradient(loss, vars);
-    optimizer_->apply(grads, vars);
-  }
-  apply_constraints();
-  {
-    autograd::NoRecordGuard no_record;
-    // Keras weights each batch's loss by its size, so a short last batch counts less.
-    track_losses(loss, batch);
-  }
-  update_metrics(y, y_pred, sample_weight);
-}
-
-void Model::test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
-  autograd::NoRecordGuard no_record;
-  const TensorList y_pred = call_model(x, false);
-  const Tensor loss = total_loss(y, y_pred, sample_weight);
-  track_losses(loss, x.at(0).shape().at(0));
-  update_metrics(y, y_pred, sample_weight);
-}
-
 void Model::track_losses(const Tensor& total, std::int64_t batch) {
   const Tensor weight = Tensor::scalar(static_cast<double>(batch), total.dtype());
   static_cast<losses::Mean&>(*loss_tracker_).update_values(total, weight);
@@ -249,7 +223,10 @@ callbacks::Logs Model::test_on_batch(const Tensor& x, const Tensor& y, const Ten
 
 Tensor Model::predict_on_batch(const Tensor& x) {
   autograd::NoRecordGuard no_record;
-  return call_multi({x}, false);
+  TensorList out = run_predict_step({x});
+  FATHOM_CHECK(out.size() == 1, ValueError, class_name(), " '", name(), "' has ", out.size(),
+               " outputs; use predict_multi");
+  return out[0];
 }
 
 }  // namespace fathom::models

@@ -37,6 +37,8 @@ struct CompileOptions {
   std::vector<std::shared_ptr<losses::Loss>> loss_objects = {};
   Config metrics = Config::list();  // names or configs, applied to every output
   std::vector<double> loss_weights = {};  // one per output; default all 1
+  /// fit/evaluate/predict run traced steps (fathom::function) unless this is set: eager steps
+  /// are for debugging (host reads, printing) and give the same numbers.
   bool run_eagerly = false;
 };
 
@@ -89,6 +91,12 @@ class Model : public layers::Layer {
   callbacks::Logs test_on_batch(const TensorList& x, const TensorList& y, const Tensor& sample_weight = {});
   callbacks::Logs test_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = {});
   Tensor predict_on_batch(const Tensor& x);
+
+  /// The traced steps' graphs ("train", "test", "predict"), most recent signature, as text; empty
+  /// when that step has not run traced. For introspection (fathom summary --graph) and tests.
+  std::string traced_graph(const std::string& step) const;
+  /// Forgets the traced steps (compile() does it too).
+  void reset_traced_steps();
 
   /// Keras's summary table: layer (type), output shape, params; totals.
   std::string summary() const;
@@ -153,7 +161,15 @@ class Model : public layers::Layer {
   void update_metrics(const TensorList& y, const TensorList& y_pred, const Tensor& sample_weight);
   callbacks::Logs metric_logs(const std::string& prefix) const;
   void reset_metrics();
+  /// The step functions: TensorList in, [loss, per-output losses..., predictions...] out.
+  TensorList run_train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
+  TensorList run_test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
+  TensorList run_predict_step(const TensorList& x);
+  /// Which variables train, as a trace key: freezing a layer changes the step's graph.
+  std::uint64_t trainable_key() const;
 
+  struct TracedSteps;
+  std::unique_ptr<TracedSteps> traced_;
   bool compiled_ = false;
   CompileOptions compile_options_;
   std::shared_ptr<optimizers::Optimizer> optimizer_;

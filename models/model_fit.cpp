@@ -271,7 +271,7 @@ TensorList Model::predict_multi(const TensorList& x, int batch_size, int verbose
   autograd::NoRecordGuard no_record;
   std::vector<TensorList> parts;
   for (std::int64_t begin = 0; begin < n; begin += batch_size) {
-    const TensorList out = call_model(rows(x, begin, std::min(n, begin + batch_size)), false);
+    const TensorList out = run_predict_step(rows(x, begin, std::min(n, begin + batch_size)));
     if (parts.empty()) parts.resize(out.size());
     for (std::size_t i = 0; i < out.size(); ++i) parts[i].push_back(out[i]);
   }

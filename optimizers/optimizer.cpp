@@ -95,8 +95,27 @@ void Optimizer::apply(const TensorList& grads, const std::vector<Variable>& vars
   FATHOM_CHECK(grads.size() == vars.size(), ValueError, who, ": apply received ", grads.size(),
                " gradients for ", vars.size(), " variables");
   if (grads.empty()) return;  // Keras: a no-op that does not count as a step
+  {
+    autograd::PauseTracing creating_state;  // slots are made once, not replayed by a traced step
+    build(vars);
+  }
+  if (autograd::active_tracer() == nullptr) {
+    apply_now(grads, vars);
+    return;
+  }
+  // Traced (fathom::function): the whole update is one step of the graph that reads the
+  // gradients and writes the variables, the slots and `iterations` in place. It replays this
+  // same code, so schedules, clipping and bias corrections see each call's iteration.
+  TensorList writes;
+  for (const Variable& v : vars) writes.push_back(v.value());
+  for (const Variable& v : variables()) writes.push_back(v.value());
+  autograd::run_effect("optimizer " + class_name() + " '" + name() + "'", grads, writes,
+                       [this, vars](const TensorList& g) { apply_now(g, vars); });
+}
+
+void Optimizer::apply_now(const TensorList& grads, const std::vector<Variable>& vars) {
+  const std::string who = "Optimizer '" + name() + "'";
   autograd::NoRecordGuard no_record;
-  build(vars);
 
   TensorList live_grads;
   std::vector<Variable> live_vars;

@@ -100,6 +100,8 @@ class Optimizer {
 
  private:
   struct Slots;
+  /// apply() once its checks are done and its slots built: the step itself, run eagerly.
+  void apply_now(const TensorList& grads, const std::vector<Variable>& vars);
   TensorList clip_gradients(const TensorList& grads) const;
   void apply_weight_decay(const std::vector<Variable>& vars, double lr);
   bool uses_weight_decay(const Variable& var) const;

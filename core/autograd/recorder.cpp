@@ -10,6 +10,21 @@ namespace {
 struct ThreadRecorders {
   std::vector<Recorder*> stack;
   bool paused = false;
+  TraceRecorder* tracer = nullptr;
+  bool tracing_paused = false;
+  int in_kernel = 0;  // > 0 while an op's forward or an effect runs: their reads are the kernel's
+};
+
+/// Marks the extent of a kernel call (a forward or an effect), whose reads are not host reads.
+class KernelScope {
+ public:
+  explicit KernelScope(ThreadRecorders& r) : r_(r) { ++r_.in_kernel; }
+  ~KernelScope() { --r_.in_kernel; }
+  KernelScope(const KernelScope&) = delete;
+  KernelScope& operator=(const KernelScope&) = delete;
+
+ private:
+  ThreadRecorders& r_;
 };
 
 ThreadRecorders& recorders() {
@@ -21,8 +36,13 @@ ThreadRecorders& recorders() {
 
 Tensor run_op(const char* op, const TensorList& inputs, const ForwardFn& forward,
               const BackwardFn& backward) {
-  Tensor output = forward(inputs);
   auto& r = recorders();
+  Tensor output;
+  {
+    KernelScope kernel(r);
+    output = forward(inputs);
+  }
+  if (r.tracer != nullptr && !r.tracing_paused) r.tracer->record_op(op, inputs, output, forward);
   if (!r.paused) {
     for (auto it = r.stack.rbegin(); it != r.stack.rend(); ++it) {
       (*it)->record(op, inputs, output, forward, backward);
@@ -42,6 +62,31 @@ void pop_recorder(Recorder* recorder) {
 bool any_recorder_active() {
   const auto& r = recorders();
   return !r.paused && !r.stack.empty();
+}
+
+TraceRecorder* active_tracer() {
+  const auto& r = recorders();
+  return r.tracing_paused ? nullptr : r.tracer;
+}
+
+void set_tracer(TraceRecorder* tracer) { recorders().tracer = tracer; }
+
+void run_effect(const std::string& what, const TensorList& inputs, const TensorList& writes, const EffectFn& effect) {
+  auto& r = recorders();
+  {
+    KernelScope kernel(r);
+    PauseTracing inside;  // the effect is one step of the trace, not the ops it runs
+    effect(inputs);
+  }
+  if (r.tracer != nullptr && !r.tracing_paused) r.tracer->record_effect(what, inputs, writes, effect);
+}
+
+PauseTracing::PauseTracing() : previous_(recorders().tracing_paused) { recorders().tracing_paused = true; }
+PauseTracing::~PauseTracing() { recorders().tracing_paused = previous_; }
+
+void check_host_read(const Tensor& t) {
+  const auto& r = recorders();
+  if (r.tracer != nullptr && !r.tracing_paused && r.in_kernel == 0) r.tracer->check_host_read(t);
 }
 
 NoRecordGuard::NoRecordGuard() : previous_(recorders().paused) { recorders().paused = true; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/tensor.h"
@@ -52,6 +53,50 @@ class NoRecordGuard {
  private:
   bool previous_;
 };
+
+// ---- Tracing (fathom::function, core/function.h) ----------------------------------------------
+// A tracer sees every op of its thread, also under NoRecordGuard (which pauses gradient
+// recording, not tracing), and every in-place effect: variable assignments and opaque steps such
+// as an optimizer's update. Tracing executes as it records: the first call of a traced function
+// is an eager call.
+
+/// Runs an in-place effect on its inputs (resolved to this call's tensors when replayed).
+using EffectFn = std::function<void(const TensorList& inputs)>;
+
+class TraceRecorder {
+ public:
+  virtual ~TraceRecorder() = default;
+  virtual void record_op(const char* op, const TensorList& inputs, const Tensor& output, const ForwardFn& forward) = 0;
+  /// `writes`: the variable tensors the effect writes (all of them, for the graph's ordering).
+  virtual void record_effect(const std::string& what, const TensorList& inputs, const TensorList& writes,
+                             EffectFn effect) = 0;
+  /// Called when host code reads `t`'s values (Tensor::item, to_vector) outside a kernel: a
+  /// traced tensor read on the host would be frozen at its trace-time value, so this throws.
+  virtual void check_host_read(const Tensor& t) = 0;
+};
+
+/// The tracer of this thread, or null (none, or paused by a PauseTracing guard).
+TraceRecorder* active_tracer();
+void set_tracer(TraceRecorder* tracer);
+
+/// Runs `effect` now and shows it to the active tracer, which replays it on every call.
+void run_effect(const std::string& what, const TensorList& inputs, const TensorList& writes, const EffectFn& effect);
+
+/// Hides what happens while alive from the tracer: state creation (a layer's build, an
+/// optimizer's slots) and the inside of opaque effects, which record themselves as one step.
+class PauseTracing {
+ public:
+  PauseTracing();
+  ~PauseTracing();
+  PauseTracing(const PauseTracing&) = delete;
+  PauseTracing& operator=(const PauseTracing&) = delete;
+
+ private:
+  bool previous_;
+};
+
+/// For Tensor::item / to_vector: lets the active tracer refuse a host read of a traced value.
+void check_host_read(const Tensor& t);
 
 /// A backward for ops whose own gradient is not defined in Fathom (the internal gradient
 /// kernels): asking for a second-order gradient through `op` raises AutogradError instead of

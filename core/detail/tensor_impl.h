@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "core/device.h"
 #include "core/dtype.h"
@@ -22,6 +23,10 @@ struct Storage {
   void* data = nullptr;
   std::size_t bytes = 0;
   Device device;
+  /// Set when the storage is a Variable's (views of it share it): a tracer reads such memory as
+  /// mutable state, never as a constant it could fold.
+  bool is_variable = false;
+  std::string variable_name;
 };
 
 struct TensorImpl {

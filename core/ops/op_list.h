@@ -27,7 +27,8 @@
   FATHOM_OP(slice, true) FATHOM_OP(concat, true) FATHOM_OP(stack, true)                    \
   FATHOM_OP(split, true) FATHOM_OP(pad, true) FATHOM_OP(gather, true)                      \
   FATHOM_OP(one_hot, false) FATHOM_OP(softmax, true) FATHOM_OP(log_softmax, true)       \
-  FATHOM_OP(extract_patches, true) FATHOM_OP(lstm_cell, true)
+  FATHOM_OP(extract_patches, true) FATHOM_OP(lstm_cell, true)                           \
+  FATHOM_OP(check_values, true)
 
 namespace fathom::ops {
 

@@ -152,6 +152,13 @@ const std::map<std::string, Case>& cases() {
                       [](const TensorList& in) {
                         return ops::lstm_cell(in[0], ops::slice_axis(ops::concat({in[1], in[1]}, 1), 1, 5, 10));
                       }};
+    // The identity, with a check that sees the values (and passes).
+    t["check_values"] = {[] { return TensorList{u({2, 3})}; },
+                         [](const TensorList& in) {
+                           return ops::check_values(ops::square(in[0]), [](const Tensor& x) {
+                             for (double v : x.to_vector<double>()) FATHOM_CHECK(v >= 0, ValueError, "negative square");
+                           });
+                         }};
     t["softmax"] = {[] { return TensorList{u({2, 4})}; }, [](const TensorList& in) { return ops::softmax(in[0]); }};
     t["log_softmax"] = {[] { return TensorList{u({3, 2})}; },
                         [](const TensorList& in) { return ops::log_softmax(in[0], 0); }};

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/tracing/executor.h"
+
+namespace fathom::tracing {
+
+Executor::Executor(Graph graph) : graph_(std::move(graph)) {
+  const std::size_t nv = graph_.values.size();
+  slots_.assign(nv, Tensor());
+  for (std::size_t v = 0; v < nv; ++v) {
+    const Value& val = graph_.values[v];
+    if (val.kind == ValueKind::kConstant || val.kind == ValueKind::kVariable) slots_[v] = val.tensor;
+  }
+  // Liveness: the last node that reads each argument or node output (outputs live to the end).
+  std::vector<int> last_use(nv, -1);
+  for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+    for (int in : graph_.nodes[i].inputs) {
+      if (in >= 0) last_use[in] = static_cast<int>(i);
+    }
+  }
+  for (int o : graph_.outputs) {
+    if (o >= 0) last_use[o] = -2;
+  }
+  release_.assign(graph_.nodes.size(), {});
+  node_inputs_.assign(graph_.nodes.size(), {});
+  for (std::size_t v = 0; v < nv; ++v) {
+    const ValueKind k = graph_.values[v].kind;
+    if ((k == ValueKind::kNode || k == ValueKind::kArgument) && last_use[v] >= 0) release_[last_use[v]].push_back(static_cast<int>(v));
+  }
+  for (std::size_t i = 0; i < graph_.nodes.size(); ++i) node_inputs_[i].resize(graph_.nodes[i].inputs.size());
+}
+
+TensorList Executor::run(const TensorList& args) {
+  FATHOM_CHECK(args.size() == graph_.num_arguments, ValueError, "function '", graph_.name, "': expected ",
+               graph_.num_arguments, " argument(s), received ", args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) slots_[i] = args[i];
+  for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+    const Node& node = graph_.nodes[i];
+    TensorList& in = node_inputs_[i];
+    for (std::size_t k = 0; k < node.inputs.size(); ++k) in[k] = node.inputs[k] >= 0 ? slots_[node.inputs[k]] : Tensor();
+    if (node.kind == NodeKind::kEffect) {
+      autograd::PauseTracing opaque;
+      node.effect(in);
+    } else {
+      slots_[node.output] = node.forward(in);
+    }
+    for (Tensor& t : in) t = Tensor();
+    for (int v : release_[i]) slots_[v] = Tensor();
+  }
+  TensorList out;
+  out.reserve(graph_.outputs.size());
+  for (int o : graph_.outputs) out.push_back(o >= 0 ? slots_[o] : Tensor());
+  for (std::size_t v = 0; v < graph_.num_arguments; ++v) slots_[v] = Tensor();
+  for (int o : graph_.outputs) {
+    if (o >= 0 && graph_.values[o].kind == ValueKind::kNode) slots_[o] = Tensor();
+  }
+  return out;
+}
+
+}  // namespace fathom::tracing

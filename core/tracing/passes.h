@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Graph passes. Each keeps the graph's meaning (same outputs, same effects in the same order)
+// and appends a PassRecord with the node counts before and after.
+#pragma once
+#include "core/tracing/graph.h"
+
+namespace fathom::tracing {
+
+/// Evaluates ops whose inputs are all constants once, now (never random ops or anything that
+/// reads a variable's memory); their outputs become constants.
+void fold_constants(Graph& g);
+/// Merges repeated pure ops with the same inputs (ops without attributes only: add, matmul, exp,
+/// ...). A read of variable memory is never merged across an effect that writes it.
+void eliminate_common_subexpressions(Graph& g);
+/// Removes ops whose results reach no output and no effect. Random ops stay (each draw advances
+/// its generator, as eagerly), and so do effects.
+void eliminate_dead_code(Graph& g);
+
+/// The default pipeline: fold_constants, eliminate_common_subexpressions, eliminate_dead_code.
+void optimize(Graph& g);
+
+}  // namespace fathom::tracing

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to models/: the traced train/test/predict step functions of a Model.
+#pragma once
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "core/function.h"
+#include "models/model.h"
+
+namespace fathom::models {
+
+struct Model::TracedSteps {
+  /// (step kind, inputs, targets, has sample weight) -> its function. Each function caches
+  /// one trace per signature: batch shape, dtypes and which variables train.
+  using Layout = std::tuple<char, std::size_t, std::size_t, bool>;
+  std::map<Layout, Function> functions;
+
+  /// The function for `layout`, made from `body` on first use.
+  Function& get(const Layout& layout, const Function::Body& body, const std::string& name) {
+    auto it = functions.find(layout);
+    if (it == functions.end()) it = functions.emplace(layout, Function(body, {name})).first;
+    return it->second;
+  }
+  Layout last_train{}, last_test{}, last_predict{};
+  bool has_train = false, has_test = false, has_predict = false;
+};
+
+}  // namespace fathom::models
