@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Training-step time of the Fashion-MNIST CNN (Conv2D 32 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu,
 // MaxPool 2, Flatten, Dense 128 relu, Dense 10; Adam 1e-3; batch 128; inputs 28x28x1) and of an
-// LSTM classifier (LSTM 128 on [64, 32, 32] sequences, Dense 10; Adam 1e-3), through
-// Model::train_on_batch on fixed random batches. Prints "fathom,<model>,<threads>,<ms per step>"
-// (median of the timed steps after 3 warm-up steps). Run via bench/run_steps.sh.
+// LSTM classifier (LSTM 128 on [64, 32, 32] sequences, Dense 10; Adam 1e-3), and of the
+// Fashion-MNIST MLP (Flatten, Dense 256 relu, Dense 128 relu, Dense 10; Adam 1e-3), through
+// Model::train_on_batch on fixed random batches.
+// Usage: step_bench cnn|lstm|mlp [threads=1] [steps=20] [batch: cnn 128, lstm 64, mlp 32] [traced|eager]
+// Prints "fathom,<model>_b<batch>_<mode>,<threads>,<ms per step>" (median of the timed steps after
+// 3 warm-up steps, the first of which traces). Run via bench/run_steps.sh and bench/run_trace.sh.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,6 +44,8 @@ int main(int argc, char** argv) {
   const std::string which = argc > 1 ? argv[1] : "cnn";
   const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
   const int steps = argc > 3 ? std::atoi(argv[3]) : 20;
+  const int batch = argc > 4 ? std::atoi(argv[4]) : which == "cnn" ? 128 : which == "lstm" ? 64 : 32;
+  const std::string mode = argc > 5 ? argv[5] : "traced";
   set_num_threads(threads);
   random::set_global_seed(0);
 
@@ -55,19 +60,27 @@ int main(int argc, char** argv) {
     model.add(layer("Flatten", Config::map()));
     model.add(layer("Dense", cfg({{"units", 128}, {"activation", "relu"}})));
     model.add(layer("Dense", cfg({{"units", 10}})));
-    x = random::uniform({128, 28, 28, 1}, 0, 1, DType::kFloat32, 1);
-    y = ops::cast(ops::mul(random::uniform({128}, 0, 10, DType::kFloat32, 2), 1.0), DType::kInt64);
+    x = random::uniform({batch, 28, 28, 1}, 0, 1, DType::kFloat32, 1);
+    y = ops::cast(ops::mul(random::uniform({batch}, 0, 10, DType::kFloat32, 2), 1.0), DType::kInt64);
+  } else if (which == "mlp") {
+    model.add(layer("Flatten", cfg({{"input_shape", Config(Shape{28, 28})}})));
+    model.add(layer("Dense", cfg({{"units", 256}, {"activation", "relu"}})));
+    model.add(layer("Dense", cfg({{"units", 128}, {"activation", "relu"}})));
+    model.add(layer("Dense", cfg({{"units", 10}})));
+    x = random::uniform({batch, 28, 28}, 0, 1, DType::kFloat32, 1);
+    y = ops::cast(random::uniform({batch}, 0, 10, DType::kFloat32, 2), DType::kInt64);
   } else {
     model.add(layer("LSTM", cfg({{"units", 128}, {"input_shape", Config(Shape{32, 32})}})));
     model.add(layer("Dense", cfg({{"units", 10}})));
-    x = random::normal({64, 32, 32}, 0, 1, DType::kFloat32, 1);
-    y = ops::cast(random::uniform({64}, 0, 10, DType::kFloat32, 2), DType::kInt64);
+    x = random::normal({batch, 32, 32}, 0, 1, DType::kFloat32, 1);
+    y = ops::cast(random::uniform({batch}, 0, 10, DType::kFloat32, 2), DType::kInt64);
   }
   Config loss = Config::map();
   loss.set("class_name", "SparseCategoricalCrossentropy").set("config", Config::map().set("from_logits", true));
   models::CompileOptions compile;
   compile.optimizer = "adam";
   compile.loss = loss;
+  compile.run_eagerly = mode == "eager";
   model.compile(compile);
 
   std::vector<double> ms;
@@ -78,6 +91,6 @@ int main(int argc, char** argv) {
     if (i >= 3) ms.push_back(t);
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("fathom,%s,%d,%.2f\n", which.c_str(), threads, ms[ms.size() / 2]);
+  std::printf("fathom,%s_b%d_%s,%d,%.3f\n", which.c_str(), batch, mode.c_str(), threads, ms[ms.size() / 2]);
   return 0;
 }

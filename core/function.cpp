@@ -132,6 +132,14 @@ TensorList Function::operator()(const TensorList& args, std::uint64_t static_key
 }
 
 const FunctionStats& Function::stats() const { return impl_->stats; }
+
+ReplayMemory Function::last_replay() const {
+  if (impl_->last == nullptr) return {};
+  const tracing::Executor& e = impl_->last->executor;
+  const tracing::ReplayStats& r = e.last_replay();
+  return {e.memory_plan().arena_bytes, e.memory_plan().planned_values, e.memory_plan().in_place, r.buffer_allocations,
+          r.output_allocations};
+}
 std::size_t Function::cached_traces() const { return impl_->traces.size(); }
 std::string Function::graph_text() const { return impl_->last ? impl_->last->executor.graph().to_text() : std::string(); }
 std::string Function::graph_dot() const { return impl_->last ? impl_->last->executor.graph().to_dot() : std::string(); }

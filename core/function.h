@@ -19,6 +19,15 @@ struct FunctionOptions {
   bool optimize = true;
 };
 
+/// What the most recent replay did with memory (see core/tracing/memory_plan.h).
+struct ReplayMemory {
+  std::size_t arena_bytes = 0;         // the memory plan's arena: every intermediate tensor lives there
+  std::size_t planned_tensors = 0;     // intermediate tensors the plan gives a slice (in place included)
+  std::size_t in_place = 0;            // ... that overwrite an input that dies there
+  std::size_t buffer_allocations = 0;  // tensor memory the replay allocated (kernels and effects)
+  std::size_t output_allocations = 0;  // ... of which for the returned tensors (these must be fresh)
+};
+
 /// Counts for introspection and tests.
 struct FunctionStats {
   std::size_t calls = 0;     // calls that ran the graph or traced it
@@ -63,6 +72,8 @@ class Function {
   TensorList operator()(const TensorList& args, std::uint64_t static_key = 0);
 
   const FunctionStats& stats() const;
+  /// The memory of the most recent replay (zeros before the first replay).
+  ReplayMemory last_replay() const;
   std::size_t cached_traces() const;
   /// The graph of the most recent call, as text (with each pass's node counts) and as Graphviz
   /// dot; empty before the first call.

@@ -13,10 +13,42 @@
 namespace fathom {
 namespace detail {
 
-Storage::Storage(std::size_t bytes_, Device device_)
-    : data(device_allocate(bytes_, device_)), bytes(bytes_), device(device_) {}
+namespace {
+thread_local BufferLoan* tls_loan = nullptr;
+thread_local AllocationLog* tls_log = nullptr;
+}  // namespace
 
-Storage::~Storage() { device_deallocate(data, bytes, device); }
+BufferLoan::BufferLoan(std::shared_ptr<Storage> arena, const Slice* slices, std::size_t count)
+    : arena_(std::move(arena)), slices_(slices), count_(count), previous_(tls_loan) {
+  tls_loan = this;
+}
+
+BufferLoan::BufferLoan() : previous_(tls_loan) { tls_loan = this; }
+
+BufferLoan::~BufferLoan() { tls_loan = previous_; }
+
+AllocationLog::AllocationLog() : previous_(tls_log) { tls_log = this; }
+
+AllocationLog::~AllocationLog() { tls_log = previous_; }
+
+Storage::Storage(std::size_t bytes_, Device device_) : bytes(bytes_), device(device_) {
+  BufferLoan* loan = tls_loan;
+  const Slice* slice = loan != nullptr && loan->next_ < loan->count_ ? &loan->slices_[loan->next_] : nullptr;
+  if (loan != nullptr) ++loan->next_;
+  if (slice != nullptr && slice->data != nullptr && slice->bytes == bytes_ && device_.is_cpu()) {
+    data = slice->data;
+    lender = loan->arena_;
+    ++loan->served_;
+  } else {
+    data = device_allocate(bytes_, device_);
+    if (loan != nullptr) ++loan->fresh_;
+  }
+  if (tls_log != nullptr) tls_log->entries.emplace_back(bytes_, data);
+}
+
+Storage::~Storage() {
+  if (!lender) device_deallocate(data, bytes, device);
+}
 
 }  // namespace detail
 

@@ -12,6 +12,9 @@
 #include "core/config.h"
 #include "layers/layer.h"
 
+namespace fathom {
+class Function;
+}
 namespace fathom::losses {
 class Loss;
 class Metric;
@@ -95,6 +98,8 @@ class Model : public layers::Layer {
   /// The traced steps' graphs ("train", "test", "predict"), most recent signature, as text; empty
   /// when that step has not run traced. For introspection (fathom summary --graph) and tests.
   std::string traced_graph(const std::string& step) const;
+  /// The step's most recently used traced function, or null (introspection: its memory plan).
+  const Function* traced_function(const std::string& step) const;
   /// Forgets the traced steps (compile() does it too).
   void reset_traced_steps();
 

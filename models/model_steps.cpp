@@ -135,14 +135,18 @@ void Model::test_step(const TensorList& x, const TensorList& y, const Tensor& sa
   update_metrics(y, y_pred, sample_weight);
 }
 
-std::string Model::traced_graph(const std::string& step) const {
+const Function* Model::traced_function(const std::string& step) const {
   const TracedSteps& t = *traced_;
-  const bool has = step == "train" ? t.has_train : step == "test" ? t.has_test : step == "predict" ? t.has_predict : false;
   FATHOM_CHECK(step == "train" || step == "test" || step == "predict", ValueError, class_name(), " '", name(),
-               "': traced_graph takes \"train\", \"test\" or \"predict\". Received: step=", step);
-  if (!has) return {};
-  const auto& layout = step == "train" ? t.last_train : step == "test" ? t.last_test : t.last_predict;
-  return t.functions.at(layout).graph_text();
+               "': a traced step is \"train\", \"test\" or \"predict\". Received: step=", step);
+  const bool has = step == "train" ? t.has_train : step == "test" ? t.has_test : t.has_predict;
+  if (!has) return nullptr;
+  return &t.functions.at(step == "train" ? t.last_train : step == "test" ? t.last_test : t.last_predict);
+}
+
+std::string Model::traced_graph(const std::string& step) const {
+  const Function* f = traced_function(step);
+  return f != nullptr ? f->graph_text() : std::string();
 }
 
 }  // namespace fathom::models

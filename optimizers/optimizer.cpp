@@ -137,7 +137,8 @@ void Optimizer::apply_now(const TensorList& grads, const std::vector<Variable>& 
   apply_weight_decay(live_vars, lr);
   begin_step(lr);
   for (std::size_t i = 0; i < live_grads.size(); ++i) update_step(live_grads[i], live_vars[i], lr);
-  iterations_.assign(Tensor::scalar(static_cast<double>(iterations() + 1), DType::kInt64));
+  Tensor count = iterations_.value();  // in place: a traced step's replay allocates nothing here
+  ++count.data<std::int64_t>()[0];
 }
 
 TensorList Optimizer::clip_gradients(const TensorList& grads) const {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/detail/tensor_impl.h"
+
 namespace fathom::autograd {
 namespace {
 
@@ -38,11 +40,25 @@ Tensor run_op(const char* op, const TensorList& inputs, const ForwardFn& forward
               const BackwardFn& backward) {
   auto& r = recorders();
   Tensor output;
-  {
+  if (r.tracer != nullptr && !r.tracing_paused) {
+    // Traced: note the kernel's allocations, so that the memory plan can give each a slice.
+    std::vector<std::size_t> bytes;
+    int output_allocation = -1;
+    {
+      KernelScope kernel(r);
+      detail::AllocationLog log;
+      output = forward(inputs);
+      const void* out_memory = output.defined() && output.impl()->storage ? output.impl()->storage->data : nullptr;
+      for (std::size_t k = 0; k < log.entries.size(); ++k) {
+        bytes.push_back(log.entries[k].first);
+        if (log.entries[k].second == out_memory) output_allocation = static_cast<int>(k);
+      }
+    }
+    r.tracer->record_op(op, inputs, output, forward, bytes, output_allocation);
+  } else {
     KernelScope kernel(r);
     output = forward(inputs);
   }
-  if (r.tracer != nullptr && !r.tracing_paused) r.tracer->record_op(op, inputs, output, forward);
   if (!r.paused) {
     for (auto it = r.stack.rbegin(); it != r.stack.rend(); ++it) {
       (*it)->record(op, inputs, output, forward, backward);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <functional>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -66,7 +67,10 @@ using EffectFn = std::function<void(const TensorList& inputs)>;
 class TraceRecorder {
  public:
   virtual ~TraceRecorder() = default;
-  virtual void record_op(const char* op, const TensorList& inputs, const Tensor& output, const ForwardFn& forward) = 0;
+  /// `allocations`: the bytes of each allocation the forward made, in order; `output_allocation`:
+  /// which of them is the output's memory (-1: the output views an input).
+  virtual void record_op(const char* op, const TensorList& inputs, const Tensor& output, const ForwardFn& forward,
+                         const std::vector<std::size_t>& allocations, int output_allocation) = 0;
   /// `writes`: the variable tensors the effect writes (all of them, for the graph's ordering).
   virtual void record_effect(const std::string& what, const TensorList& inputs, const TensorList& writes,
                              EffectFn effect) = 0;

@@ -95,6 +95,7 @@ std::string Graph::to_text() const {
   for (std::size_t i = 0; i < outputs.size(); ++i) os << (i ? ", " : "") << ref(outputs[i]);
   os << ")\n";
   for (const PassRecord& p : passes) os << "  pass " << p.pass << ": " << p.nodes_before << " -> " << p.nodes_after << " nodes\n";
+  if (!memory_summary.empty()) os << "  memory plan: " << memory_summary << "\n";
   return os.str();
 }
 

@@ -4,6 +4,7 @@
 // executor (executor.h) replays it.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct Node {
   std::string op;
   std::vector<int> inputs;
   int output = -1;                 // not for kEffect
+  int aliases = -1;                // the input whose memory the output views (reshape, ...), or -1
+  std::vector<std::size_t> allocations;  // bytes of each allocation its kernel made when traced
+  int output_allocation = -1;      // which of them holds the output (-1: none)
   std::vector<int> writes;         // kEffect: the variable values it writes
   autograd::ForwardFn forward;     // kOp, kRandom, kFused
   autograd::EffectFn effect;       // kEffect
@@ -60,6 +64,7 @@ struct Graph {
   std::vector<int> outputs;  // value per returned tensor (-1: undefined)
   std::size_t num_arguments = 0;
   std::vector<PassRecord> passes;
+  std::string memory_summary;  // the executor's memory plan, for to_text()
 
   int add_value(Value v);
   std::size_t count(NodeKind kind) const;

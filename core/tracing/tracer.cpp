@@ -50,13 +50,22 @@ int Tracer::value_of(const Tensor& t) {
 }
 
 void Tracer::record_op(const char* op, const TensorList& inputs, const Tensor& output,
-                       const autograd::ForwardFn& forward) {
+                       const autograd::ForwardFn& forward, const std::vector<std::size_t>& allocations,
+                       int output_allocation) {
   Node node;
   node.kind = std::strncmp(op, "random_", 7) == 0 ? NodeKind::kRandom : NodeKind::kOp;
   node.op = op;
   node.inputs.reserve(inputs.size());
   for (const Tensor& t : inputs) node.inputs.push_back(value_of(t));
   node.forward = forward;
+  node.allocations = allocations;
+  node.output_allocation = output_allocation;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    if (inputs[k].defined() && output.shares_storage_with(inputs[k])) {
+      node.aliases = static_cast<int>(k);
+      break;
+    }
+  }
   Value out;
   out.kind = ValueKind::kNode;
   out.shape = output.shape();

@@ -19,8 +19,8 @@ class Tracer : public autograd::TraceRecorder {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
-  void record_op(const char* op, const TensorList& inputs, const Tensor& output,
-                 const autograd::ForwardFn& forward) override;
+  void record_op(const char* op, const TensorList& inputs, const Tensor& output, const autograd::ForwardFn& forward,
+                 const std::vector<std::size_t>& allocations, int output_allocation) override;
   void record_effect(const std::string& what, const TensorList& inputs, const TensorList& writes,
                      autograd::EffectFn effect) override;
   void check_host_read(const Tensor& t) override;

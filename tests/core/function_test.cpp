@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "core/allocator.h"
 #include "core/autograd/gradient_tape.h"
 #include "core/ops.h"
 #include "core/random.h"
@@ -210,6 +213,53 @@ TEST(FunctionTest, DumpsItsGraphAsTextAndDot) {
 TEST(FunctionTest, RejectsBadOptions) {
   EXPECT_THROW(Function(Function::Body{}), ValueError);
   EXPECT_THROW(Function([](const TensorList& a) { return a; }, {"f", 0, true}), ValueError);
+}
+
+}  // namespace
+}  // namespace fathom
+
+namespace fathom {
+namespace {
+
+TEST(FunctionMemoryTest, AReplayedTrainingStepAllocatesOnlyItsReturnedLoss) {
+  Variable w1(ops::mul(Tensor::ones({16, 32}), 0.05), "w1"), w2(ops::mul(Tensor::ones({32, 4}), -0.03), "w2");
+  Function step([&](const TensorList& a) {
+    GradientTape tape;
+    const Tensor h = ops::relu(ops::matmul(a[0], w1.value()));
+    const Tensor loss = ops::mean(ops::square(ops::sub(ops::tanh(ops::matmul(h, w2.value())), a[1])));
+    const TensorList g = tape.gradient(loss, std::vector<Variable>{w1, w2});
+    w1.assign_sub(ops::mul(g[0], 0.1));
+    w2.assign_sub(ops::mul(g[1], 0.1));
+    return TensorList{loss};
+  });
+  const Tensor x = ops::mul(Tensor::ones({8, 16}), 0.5), y = ops::mul(Tensor::ones({8, 4}), 0.25);
+  for (int i = 0; i < 3; ++i) step({x, y});  // trace, then two warm-up replays
+  const AllocatorStats before = cpu_allocator_stats();
+  const Tensor loss = step({x, y})[0];
+  const AllocatorStats after = cpu_allocator_stats();
+  const ReplayMemory m = step.last_replay();
+  EXPECT_GT(m.planned_tensors, 10u);
+  EXPECT_GT(m.arena_bytes, 0u);
+  EXPECT_GT(m.in_place, 0u);                // e.g. the relu gradient overwrites its incoming gradient
+  EXPECT_EQ(m.buffer_allocations, 1u);      // the returned loss, nothing else
+  EXPECT_EQ(m.output_allocations, 1u);
+  EXPECT_EQ(after.allocations - before.allocations, 1u);  // the caching allocator agrees
+  EXPECT_EQ(after.system_allocations, before.system_allocations);
+  EXPECT_TRUE(loss.defined());
+  EXPECT_NE(step.graph_text().find("memory plan:"), std::string::npos) << step.graph_text();
+}
+
+TEST(FunctionMemoryTest, ReturnedTensorsAreNotOverwrittenByTheNextReplay) {
+  Function f([](const TensorList& a) {
+    const Tensor t = ops::exp(a[0]);                       // an intermediate (planned)
+    return TensorList{ops::reshape(ops::add(t, 1.0), {2, 2}), ops::neg(t)};  // outputs (fresh)
+  });
+  f({Tensor::zeros({4})});
+  const TensorList first = f({Tensor::zeros({4})});
+  const TensorList second = f({Tensor::ones({4})});
+  EXPECT_EQ(first[0].to_vector<float>(), std::vector<float>(4, 2.0f));
+  EXPECT_EQ(first[1].to_vector<float>(), std::vector<float>(4, -1.0f));
+  EXPECT_NEAR(second[0].to_vector<float>()[0], 1.0 + std::exp(1.0), 1e-5);
 }
 
 }  // namespace

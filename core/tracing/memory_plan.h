@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// The executor's memory plan: every intermediate tensor of a graph gets a fixed slice of one
+// arena, reused by values whose lifetimes do not overlap, and elementwise ops write over an
+// input that dies there (in place); a kernel's temporaries get slices too. Returned tensors and
+// the views they alias are left out (they outlive the call), as are tensors off the CPU.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tracing/graph.h"
+
+namespace fathom::tracing {
+
+struct MemoryPlan {
+  std::vector<std::int64_t> offset;  // per value: byte offset in the arena; -1 when not planned
+  /// Per node, per allocation its kernel makes (Node::allocations): the slice's offset, -1 when
+  /// the allocation is not planned (a returned tensor).
+  std::vector<std::vector<std::int64_t>> slices;
+  std::size_t temporaries = 0;      // kernel-internal buffers (copies of strided operands, ...)
+  std::size_t arena_bytes = 0;
+  std::size_t planned_values = 0;
+  std::size_t in_place = 0;         // planned values that take over an input's slice
+  std::size_t unshared_bytes = 0;   // what the planned values would take without any reuse
+  std::string summary() const;
+};
+
+/// Ops whose kernel computes out[i] from in[i] (and broadcast operands), so that the output may
+/// be the memory of a same-shaped input that dies at the op.
+bool is_elementwise(const std::string& op);
+
+MemoryPlan plan_memory(const Graph& g);
+
+}  // namespace fathom::tracing
