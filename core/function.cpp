@@ -85,7 +85,7 @@ struct Function::Impl {
       graph = tracer.finish(outputs);
     }
     std::string unoptimized = graph.to_text();
-    if (options.optimize) tracing::optimize(graph);
+    if (options.optimize) tracing::optimize(graph, options.fuse_elementwise);
     traces.push_front(Trace{signature_of(args), key, std::move(unoptimized), tracing::Executor(std::move(graph))});
     ++stats.traces;
     last = &traces.front();

@@ -15,8 +15,10 @@ struct FunctionOptions {
   std::string name = "function";
   /// Traces kept (least recently used dropped beyond it); a warning once traces exceed it.
   std::size_t max_traces = 8;
-  /// Run the graph passes (constant folding, CSE, dead-code elimination) on each trace.
+  /// Run the graph passes (constant folding, CSE, dead-code elimination) on each trace ...
   bool optimize = true;
+  /// ... and elementwise fusion.
+  bool fuse_elementwise = true;
 };
 
 /// What the most recent replay did with memory (see core/tracing/memory_plan.h).

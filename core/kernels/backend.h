@@ -30,6 +30,20 @@ struct PatchGeometry {
 
 enum class RandomKind { kNormal, kUniform, kTruncatedNormal };
 
+/// The most steps one fused elementwise kernel runs (the fusion pass splits longer chains).
+constexpr std::size_t kMaxFusedSteps = 16;
+
+/// One step of a fused elementwise program (tracing's fuse_elementwise pass): its result is
+/// f(operands), each operand an input of the fused kernel (k >= 0) or an earlier step's result
+/// (-1 - step). The last step's result is the kernel's output.
+struct FusedStep {
+  enum class Type { kUnary, kUnaryGrad, kBinary };  // unary: 1 operand; its gradient: (x, y, gy); binary: 2
+  Type type = Type::kUnary;
+  UnaryKind unary = UnaryKind::kNeg;
+  BinaryKind binary = BinaryKind::kAdd;
+  int operands[3] = {0, 0, 0};
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -88,6 +102,13 @@ class Backend {
   /// Its gradient from the inputs, the output (h, c) and its gradient (dh, dc), both [B, 2u]:
   /// [B, 5u] = (dz, dc_prev).
   virtual Tensor lstm_cell_grad(const Tensor& z, const Tensor& c_prev, const Tensor& out, const Tensor& grad) = 0;
+
+  /// Runs `steps` elementwise over `out_shape`, one cache-sized block at a time (each
+  /// intermediate result stays in a block buffer). Each input has out_shape, one element, or the
+  /// last dim of out_shape (broadcast over the leading dims). Writes into `out` when it is given
+  /// (it may be inputs[k]'s memory: each block is read before it is written), else a new tensor.
+  virtual Tensor fused_elementwise(const std::vector<FusedStep>& steps, const TensorList& inputs,
+                                   const Shape& out_shape, const Tensor& out) = 0;
 
   /// Fills `out` (contiguous) from the counter-based generator keyed by `key`.
   virtual void random(Tensor& out, RandomKind kind, std::uint64_t key, double a, double b) = 0;

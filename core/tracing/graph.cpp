@@ -84,7 +84,8 @@ std::string Graph::to_text() const {
   for (const Node& n : nodes) {
     os << "  ";
     if (n.output >= 0) os << ref(n.output) << " = ";
-    os << (n.kind == NodeKind::kOp ? "" : std::string(kind_name(n.kind)) + " ") << n.op << "(";
+    os << (n.kind == NodeKind::kOp || n.kind == NodeKind::kFused ? "" : std::string(kind_name(n.kind)) + " ") << n.op
+       << "(";
     for (std::size_t i = 0; i < n.inputs.size(); ++i) os << (i ? ", " : "") << ref(n.inputs[i]);
     os << ")";
     if (n.output >= 0) os << " : " << describe(values[n.output]);

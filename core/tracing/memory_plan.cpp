@@ -29,6 +29,9 @@ bool is_elementwise(const std::string& op) {
       "neg", "abs", "sign", "exp", "log", "sqrt", "square", "reciprocal", "pow_scalar", "clip", "tanh", "sigmoid",
       "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "gelu_approximate", "softplus", "softsign", "swish",
       "silu", "hard_sigmoid", "hard_sigmoid_keras2", "add", "sub", "mul", "div", "pow", "maximum", "minimum"};
+  // A fused chain without a matmul is elementwise too (fused_elementwise reads each block of its
+  // inputs before writing that block).
+  if (op.rfind("fused(", 0) == 0) return op.rfind("fused(matmul", 0) != 0;
   return std::any_of(std::begin(kOps), std::end(kOps), [&](const char* k) { return op == k; });
 }
 
@@ -78,7 +81,7 @@ MemoryPlan plan_memory(const Graph& g) {
     const Value& out = g.values[n.output];
     const std::int64_t bytes = bytes_of(out);
     int reuse = -1;
-    if (n.kind == NodeKind::kOp && is_elementwise(n.op)) {
+    if ((n.kind == NodeKind::kOp || n.kind == NodeKind::kFused) && is_elementwise(n.op)) {
       for (int in : n.inputs) {
         if (in < 0 || root[in] != in || buffer_of[in] < 0 || last[in] != static_cast<int>(i)) continue;
         // Not when another operand is a different view of the same memory (x + transpose(x)).

@@ -136,10 +136,11 @@ void eliminate_dead_code(Graph& g) {
   keep_nodes(g, keep);
 }
 
-void optimize(Graph& g) {
+void optimize(Graph& g, bool fuse) {
   fold_constants(g);
   eliminate_common_subexpressions(g);
   eliminate_dead_code(g);
+  if (fuse) fuse_elementwise(g);
 }
 
 }  // namespace fathom::tracing

@@ -16,7 +16,15 @@ void eliminate_common_subexpressions(Graph& g);
 /// its generator, as eagerly), and so do effects.
 void eliminate_dead_code(Graph& g);
 
-/// The default pipeline: fold_constants, eliminate_common_subexpressions, eliminate_dead_code.
-void optimize(Graph& g);
+/// Fuses chains of elementwise ops (unary ops without parameters, their gradients, add, sub,
+/// mul, div, pow, maximum, minimum) whose intermediate results have no other use into one
+/// kernel that keeps each block's intermediates in cache (kernels::FusedStep); a chain that
+/// starts from a matmul's result runs in place on it right after the matmul (a bias add and an
+/// activation as its epilogue). Never across an effect.
+void fuse_elementwise(Graph& g);
+
+/// The default pipeline: fold_constants, eliminate_common_subexpressions, eliminate_dead_code,
+/// then fuse_elementwise when `fuse`.
+void optimize(Graph& g, bool fuse = true);
 
 }  // namespace fathom::tracing

@@ -202,11 +202,15 @@ TEST(FunctionTest, DumpsItsGraphAsTextAndDot) {
   EXPECT_NE(text.find("graph 'forward': 1 argument(s)"), std::string::npos) << text;
   EXPECT_NE(text.find("argument 0 : float32[4, 3]"), std::string::npos) << text;
   EXPECT_NE(text.find("variable 'dense/kernel' : float32[3, 2]"), std::string::npos) << text;
-  EXPECT_NE(text.find("= matmul(%0, %1) : float32[4, 2]"), std::string::npos) << text;
+  // matmul and relu, fused: relu runs over the matmul's output right after it (an epilogue).
+  EXPECT_NE(text.find("= fused(matmul+relu)(%0, %1) : float32[4, 2]"), std::string::npos) << text;
+  EXPECT_NE(text.find("pass fuse_elementwise: 2 -> 1 nodes"), std::string::npos) << text;
   EXPECT_NE(text.find("pass eliminate_dead_code:"), std::string::npos) << text;
   const std::string dot = f.graph_dot();
   EXPECT_EQ(dot.rfind("digraph \"forward\" {", 0), 0u) << dot;
-  EXPECT_NE(dot.find("label=\"matmul\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("label=\"fused(matmul+relu)\""), std::string::npos) << dot;
+  EXPECT_NE(f.unoptimized_graph_text().find("= matmul(%0, %1) : float32[4, 2]"), std::string::npos)
+      << f.unoptimized_graph_text();
   EXPECT_NE(dot.find("-> out0"), std::string::npos) << dot;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/autograd/gradient_tape.h"
 #include "core/ops.h"
 #include "core/random.h"
 #include "core/tracing/executor.h"
@@ -91,13 +92,98 @@ TEST(TracingPassesTest, RemovesDeadOpsButKeepsEffectsAndRandomDraws) {
   EXPECT_EQ(v.value().to_vector<float>(), std::vector<float>(2, 2.0f));
 }
 
+Tensor pattern(const Shape& shape, double scale, double shift) {
+  return ops::add(ops::mul(ops::reshape(Tensor::arange(shape_numel(shape)), shape), scale), shift);
+}
+
+void expect_close(const Tensor& a, const Tensor& b) {
+  ASSERT_EQ(a.shape(), b.shape());
+  const auto va = a.to_vector<double>(), vb = b.to_vector<double>();
+  for (std::size_t i = 0; i < va.size(); ++i) EXPECT_NEAR(va[i], vb[i], 1e-6 * std::max(1.0, std::abs(vb[i]))) << i;
+}
+
+TEST(TracingPassesTest, FusesElementwiseChainsAndAMatmulEpilogue) {
+  // y = tanh(x w + b) * s - x2, with b a row, s a scalar: one fused kernel after the matmul.
+  auto body = [](const TensorList& a) {
+    const Tensor e = ops::exp(a[4]);
+    const Tensor z = ops::add(ops::matmul(a[0], a[1]), a[2]);
+    const Tensor scaled = ops::mul(ops::tanh(z), a[3]);
+    return TensorList{ops::sub(scaled, e)};
+  };
+  const TensorList args{pattern({5, 3}, 0.1, -0.7), pattern({3, 300}, 0.01, -2.0), pattern({300}, 0.02, -3.0),
+                        Tensor::scalar(1.5), pattern({5, 300}, -0.001, 0.4)};
+  Graph g = trace(args, body);
+  const std::size_t before = g.nodes.size();
+  fuse_elementwise(g);
+  // exp(x2) runs first, on its own (fusing it would hold x2's exp back past the matmul).
+  ASSERT_EQ(g.nodes.size(), 2u) << g.to_text();
+  EXPECT_EQ(g.nodes[0].op, "exp");
+  EXPECT_EQ(g.nodes[1].kind, NodeKind::kFused);
+  EXPECT_EQ(g.nodes[1].op, "fused(matmul+add+tanh+mul+sub)");
+  EXPECT_EQ(g.passes.back().nodes_before, before);
+  Executor run(std::move(g));
+  expect_close(run.run(args)[0], body(args)[0]);
+  // Other values, same executor: the kernel reads each call's inputs.
+  const TensorList other{pattern({5, 3}, -0.2, 0.5), args[1], args[2], Tensor::scalar(-0.5), args[4]};
+  expect_close(run.run(other)[0], body(other)[0]);
+}
+
+TEST(TracingPassesTest, FusesGradientChainsWithBroadcastOperands) {
+  // The gradient of mean(relu(x) * c) reaches relu's gradient kernel as a broadcast view.
+  auto body = [](const TensorList& a) {
+    GradientTape tape;
+    tape.watch(a[0]);
+    const Tensor loss = ops::mean(ops::mul(ops::sigmoid(ops::relu(a[0])), a[1]));
+    return TensorList{tape.gradient(loss, TensorList{a[0]})[0]};
+  };
+  const TensorList args{pattern({4, 6}, 0.1, -1.1), pattern({4, 1}, 0.5, 0.25)};  // a column: not a row
+  Graph g = trace(args, body);
+  optimize(g);
+  EXPECT_GE(g.count(NodeKind::kFused), 1u) << g.to_text();
+  Executor run(std::move(g));
+  expect_close(run.run(args)[0], body(args)[0]);
+}
+
+TEST(TracingPassesTest, DoesNotHoldResultsBackToFuseARunningSum) {
+  // acc = m1 + m2 + m3 with each m a matmul made after the previous add: fusing the adds would
+  // keep every matmul's result alive until the end; each add fuses with its own matmul instead.
+  auto body = [](const TensorList& a) {
+    Tensor acc = ops::matmul(a[0], a[1]);
+    for (int k = 0; k < 3; ++k) acc = ops::add(acc, ops::matmul(ops::mul(a[0], 1.0 + k), a[1]));
+    return TensorList{acc};
+  };
+  const TensorList args{pattern({4, 3}, 0.1, -0.5), pattern({3, 5}, 0.2, -1.0)};
+  Graph g = trace(args, body);
+  fuse_elementwise(g);
+  std::size_t epilogues = 0;
+  for (const Node& n : g.nodes) epilogues += n.op == "fused(matmul+add)" ? 1 : 0;
+  EXPECT_EQ(epilogues, 3u) << g.to_text();
+  Executor run(std::move(g));
+  expect_close(run.run(args)[0], body(args)[0]);
+}
+
+TEST(TracingPassesTest, NeverFusesAcrossAnEffect) {
+  Variable v(Tensor::full({3}, 2.0), "v");
+  Graph g = trace({Tensor::ones({3})}, [&](const TensorList& a) {
+    const Tensor before = ops::mul(v.value(), a[0]);  // reads v before the write
+    v.assign(ops::exp(a[0]));
+    return TensorList{ops::add(before, 1.0)};
+  });
+  fuse_elementwise(g);
+  EXPECT_EQ(g.count(NodeKind::kFused), 0u) << g.to_text();
+  Executor run(std::move(g));
+  v.assign(Tensor::full({3}, 3.0));
+  EXPECT_EQ(run.run({Tensor::full({3}, 2.0)})[0].to_vector<float>(), std::vector<float>(3, 7.0f));  // 3 * 2 + 1
+}
+
 TEST(TracingPassesTest, TheDefaultPipelineRecordsEachPass) {
   Graph g = trace({Tensor::ones({2})}, [](const TensorList& a) { return TensorList{ops::add(a[0], 1.0)}; });
   optimize(g);
-  ASSERT_EQ(g.passes.size(), 3u);
+  ASSERT_EQ(g.passes.size(), 4u);
   EXPECT_EQ(g.passes[0].pass, "fold_constants");
   EXPECT_EQ(g.passes[1].pass, "eliminate_common_subexpressions");
   EXPECT_EQ(g.passes[2].pass, "eliminate_dead_code");
+  EXPECT_EQ(g.passes[3].pass, "fuse_elementwise");
 }
 
 }  // namespace

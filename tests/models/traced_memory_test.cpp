@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
 
 #include "core/allocator.h"
 #include "core/function.h"
@@ -51,6 +52,8 @@ std::vector<std::shared_ptr<layers::Layer>> cnn() {
 std::vector<std::shared_ptr<layers::Layer>> lstm() {
   return {layer("LSTM", cfg({{"units", 8}, {"input_shape", Config(Shape{5, 3})}})), layer("Dense", cfg({{"units", 4}}))};
 }
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.label; }
 
 class TracedMemoryTest : public ::testing::TestWithParam<Case> {};
 

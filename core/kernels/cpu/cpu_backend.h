@@ -10,6 +10,8 @@ class CpuBackend final : public Backend {
   void fill(Tensor& out, double value) override;
   void copy(Tensor& dst, const Tensor& src) override;
   Tensor unary(UnaryKind kind, const Tensor& x, UnaryParams p) override;
+  Tensor fused_elementwise(const std::vector<FusedStep>& steps, const TensorList& inputs, const Shape& out_shape,
+                           const Tensor& out) override;
   Tensor unary_grad(UnaryKind kind, const Tensor& x, const Tensor& y, const Tensor& gy,
                     UnaryParams p) override;
   Tensor binary(BinaryKind kind, const Tensor& a, const Tensor& b, const Shape& out_shape) override;
@@ -63,5 +65,12 @@ struct ReduceLayout {
   std::vector<std::int64_t> permutation;  // of the original axes into `data`'s order
 };
 ReduceLayout reduce_layout(const Tensor& x, const std::vector<std::int64_t>& axes);
+
+/// The unary kernels on n contiguous elements, on the calling thread (unary.cpp), for the fused
+/// elementwise kernel.
+template <class T>
+void unary_forward_range(UnaryKind kind, const T* x, T* y, std::int64_t n, UnaryParams p);
+template <class T>
+void unary_backward_range(UnaryKind kind, const T* x, const T* y, const T* gy, T* gx, std::int64_t n, UnaryParams p);
 
 }  // namespace fathom::kernels::cpu

@@ -48,10 +48,13 @@ void chunks(UnaryKind kind, std::int64_t n, F&& f) {
                [&](std::int64_t b, std::int64_t e) { f(b, static_cast<std::size_t>(e - b)); });
 }
 
+/// Elements [off, off + len) of the forward kernel, on the calling thread.
 template <class T>
-void forward(UnaryKind kind, const T* xp, T* yp, std::int64_t n, UnaryParams p) {
+void forward_span(UnaryKind kind, const T* xp, T* yp, std::int64_t off, std::size_t len, UnaryParams p) {
   const T a = static_cast<T>(p.alpha), b = static_cast<T>(p.beta);
-  chunks(kind, n, [&](std::int64_t off, std::size_t len) {
+  (void)a;
+  (void)b;
+  {
     auto x = view(xp + off, len);
     auto y = view(yp + off, len);
     switch (kind) {
@@ -84,13 +87,22 @@ void forward(UnaryKind kind, const T* xp, T* yp, std::int64_t n, UnaryParams p) 
       case UnaryKind::kClip: xt::noalias(y) = xt::clip(x, a, b); break;
       case UnaryKind::kPowScalar: xt::noalias(y) = xt::pow(x, a); break;
     }
-  });
+  }
 }
 
 template <class T>
-void backward(UnaryKind kind, const T* xp, const T* yp, const T* gp, T* op, std::int64_t n, UnaryParams p) {
+void forward(UnaryKind kind, const T* xp, T* yp, std::int64_t n, UnaryParams p) {
+  chunks(kind, n, [&](std::int64_t off, std::size_t len) { forward_span<T>(kind, xp, yp, off, len, p); });
+}
+
+/// Elements [off, off + len) of the gradient kernel, on the calling thread.
+template <class T>
+void backward_span(UnaryKind kind, const T* xp, const T* yp, const T* gp, T* op, std::int64_t off, std::size_t len,
+                   UnaryParams p) {
   const T a = static_cast<T>(p.alpha), b = static_cast<T>(p.beta);
-  chunks(kind, n, [&](std::int64_t off, std::size_t len) {
+  (void)a;
+  (void)b;
+  {
     auto x = view(xp + off, len);
     auto y = view(yp + off, len);
     auto g = view(gp + off, len);
@@ -139,10 +151,30 @@ void backward(UnaryKind kind, const T* xp, const T* yp, const T* gp, T* op, std:
       case UnaryKind::kClip: xt::noalias(o) = xt::where(x >= a && x <= b, g, T(0)); break;
       case UnaryKind::kPowScalar: xt::noalias(o) = g * a * xt::pow(x, a - T(1)); break;
     }
-  });
+  }
+}
+
+template <class T>
+void backward(UnaryKind kind, const T* xp, const T* yp, const T* gp, T* op, std::int64_t n, UnaryParams p) {
+  chunks(kind, n, [&](std::int64_t off, std::size_t len) { backward_span<T>(kind, xp, yp, gp, op, off, len, p); });
 }
 
 }  // namespace
+
+template <class T>
+void unary_forward_range(UnaryKind kind, const T* x, T* y, std::int64_t n, UnaryParams p) {
+  forward_span<T>(kind, x, y, 0, static_cast<std::size_t>(n), p);
+}
+template <class T>
+void unary_backward_range(UnaryKind kind, const T* x, const T* y, const T* gy, T* gx, std::int64_t n, UnaryParams p) {
+  backward_span<T>(kind, x, y, gy, gx, 0, static_cast<std::size_t>(n), p);
+}
+template void unary_forward_range<float>(UnaryKind, const float*, float*, std::int64_t, UnaryParams);
+template void unary_forward_range<double>(UnaryKind, const double*, double*, std::int64_t, UnaryParams);
+template void unary_backward_range<float>(UnaryKind, const float*, const float*, const float*, float*, std::int64_t,
+                                          UnaryParams);
+template void unary_backward_range<double>(UnaryKind, const double*, const double*, const double*, double*,
+                                           std::int64_t, UnaryParams);
 
 Tensor CpuBackend::unary(UnaryKind kind, const Tensor& x_in, UnaryParams p) {
   const Tensor x = x_in.contiguous();
