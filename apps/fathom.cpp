@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   CLI::App* train_cmd = app.add_subcommand("train", "Train the model a YAML config describes");
   train_cmd->add_option("config", train.config, "The run config (YAML)")->required();
   train_cmd->add_option("--set", train.overrides, "Override a key: --set fit.epochs=3 (the value is YAML)");
+  train_cmd->add_flag("--dump-graphs", train.dump_graphs,
+                      "Also write the traced steps' graphs (train_step.txt/.dot, test_step.txt/.dot) to the run folder");
   add_common(train_cmd);
 
   fathom::apps::EvaluateArgs evaluate;

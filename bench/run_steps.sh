@@ -8,7 +8,7 @@ torch_python=${1:?python with torch}
 keras_python=${2:?python with tensorflow}
 steps=${3:-20}
 cmake --build build -j2 --target step_bench >/dev/null
-echo "# $(date -u +%FT%TZ) $(nproc) cores; columns: framework,model,threads,ms per step"
+echo "# $(date -u +%FT%TZ) $(nproc) cores; columns: framework,model_b<batch>[_mode],threads,ms per step"
 for model in cnn lstm; do
   for threads in 1 2; do
     for round in 1 2; do

@@ -15,6 +15,7 @@ inline constexpr int kExitUsage = 2;
 struct TrainArgs {
   std::string config;
   std::vector<std::string> overrides;
+  bool dump_graphs = false;  // write the traced steps' graphs (text and Graphviz) to the run folder
 };
 int run_train(const TrainArgs& args);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fathom train CONFIG`: check everything, then write the run folder: config.yaml (resolved),
 // history.csv (CSVLogger), model.h5 (the trained model in Keras's legacy full-model layout, which
-// tf.keras and Keras 3 load; model.keras for the rare model that layout cannot express) and
-// test_metrics.json when a test set is configured.
+// tf.keras and Keras 3 load; model.keras for the rare model that layout cannot express),
+// test_metrics.json when a test set is configured, and with --dump-graphs the traced steps'
+// graphs (train_step.txt/.dot, test_step.txt/.dot).
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "io/atomic_file.h"
 #include "io/data_source.h"
 #include "layers/registry.h"
+#include "core/function.h"
 #include "core/log.h"
 #include "models/checkpoint.h"
 #include "models/keras_saving.h"
@@ -90,6 +92,16 @@ std::filesystem::path checked_output_dir(const Config& value) {
   return dir;
 }
 
+/// <step>_step.txt and .dot for each traced step the run used (none when compiled run_eagerly).
+void write_step_graphs(const models::Model& model, const std::filesystem::path& dir) {
+  for (const char* step : {"train", "test"}) {
+    const Function* f = model.traced_function(step);
+    if (f == nullptr) continue;
+    write_text_atomically((dir / (std::string(step) + "_step.txt")).string(), f->graph_text());
+    write_text_atomically((dir / (std::string(step) + "_step.dot")).string(), f->graph_dot());
+  }
+}
+
 }  // namespace
 
 int run_train(const TrainArgs& args) {
@@ -135,6 +147,7 @@ int run_train(const TrainArgs& args) {
       const callbacks::Logs logs = s.model->evaluate(s.test->x, s.test->y, {.batch_size = 256, .verbose = 0});
       write_metrics(logs, (dir / "test_metrics.json").string());
     }
+    if (args.dump_graphs) write_step_graphs(*s.model, dir);
     std::printf("Run folder: %s\n", dir.string().c_str());
     return kExitOk;
   } catch (const Error& e) {
