@@ -8,6 +8,8 @@
 // Prints "fathom,<model>_b<batch>_<mode>,<threads>,<ms per step>" (median of the timed steps after
 // 3 warm-up steps, the first of which traces). Run via bench/run_steps.sh and bench/run_trace.sh.
 #include <algorithm>
+#include <atomic>
+#include <new>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,19 @@
 #include "models/sequential.h"
 
 using namespace fathom;
+
+// Every heap allocation of this program, counted: the bench reports how many a step makes.
+namespace {
+std::atomic<std::uint64_t> heap_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t bytes) {
+  heap_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -84,12 +99,18 @@ int main(int argc, char** argv) {
   model.compile(compile);
 
   std::vector<double> ms;
+  std::uint64_t allocations = 0;
   for (int i = 0; i < steps + 3; ++i) {
+    const std::uint64_t before = heap_allocations.load();
     const auto start = std::chrono::steady_clock::now();
     model.train_on_batch(x, y);
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= 3) ms.push_back(t);
+    if (i == 3) allocations = heap_allocations.load() - before;
   }
+  // On stderr, so that the CSV line stays the only stdout line.
+  std::fprintf(stderr, "# %s: %llu heap allocations (operator new) in one train_on_batch after warm-up\n", which.c_str(),
+               static_cast<unsigned long long>(allocations));
   std::sort(ms.begin(), ms.end());
   std::printf("fathom,%s_b%d_%s,%d,%.3f\n", which.c_str(), batch, mode.c_str(), threads, ms[ms.size() / 2]);
   return 0;

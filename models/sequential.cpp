@@ -62,6 +62,7 @@ void Sequential::add(std::shared_ptr<layers::Layer> layer) {
     (void)input;
   }
   const bool first = layers_.empty();
+  reset_traced_steps();  // the traced steps ran the old stack of layers
   layers_.push_back(layer);
   std::optional<Shape> shape;
   if (first && layer->declared_input_shape()) shape = layer->declared_input_shape();
@@ -91,6 +92,7 @@ void Sequential::add(std::shared_ptr<layers::Layer> layer) {
 void Sequential::pop() {
   FATHOM_CHECK(!layers_.empty(), ValueError, "Sequential '", name(), "': pop() on a model with no layers");
   layers_.pop_back();
+  reset_traced_steps();  // the traced steps ran (and point into) the removed layer
   if (output_shapes_.size() > layers_.size()) output_shapes_.resize(layers_.size());
 }
 

@@ -20,6 +20,7 @@
 #include "layers/activation.h"
 #include "layers/batch_normalization.h"
 #include "layers/dense.h"
+#include "layers/registry.h"
 #include "models/functional.h"
 #include "models/sequential.h"
 #include "optimizers/optimizer.h"
@@ -419,6 +420,28 @@ TEST(TracedFitTest, RegularizersConstraintsAndSampleWeightsMatchEager) {
   EXPECT_EQ(compare_weights(*m.traced, *m.eager), "");
   // The constraint ran after every traced step: no negative kernel entry.
   for (double v : m.traced->get_weights().at(0).to_vector<double>()) ASSERT_GE(v, 0.0);
+}
+
+TEST(TracedFitTest, AddingOrPoppingALayerRetracesTheSteps) {
+  // The layers are weightless, so the trainable key alone would not see the change.
+  Sequential model(std::vector<std::shared_ptr<layers::Layer>>{dense(3)});
+  model.add(layers::make_layer("Activation", Config::map().set("activation", "tanh")));
+  CompileOptions o;
+  o.optimizer = "sgd";
+  o.loss = "mse";
+  model.compile(o);
+  const Tensor x = random::uniform({4, 5}, -1, 1, DType::kFloat32, 1), y = Tensor::zeros({4, 3});
+  model.train_on_batch(x, y);
+  model.train_on_batch(x, y);
+  const auto eager = [&] {
+    autograd::NoRecordGuard no_record;
+    return model.call_model({x}, false).at(0);
+  };
+  model.pop();  // drop the tanh
+  EXPECT_EQ(compare("predict after pop", {model.predict(x)}, {eager()}), "");
+  model.add(layers::make_layer("Activation", Config::map().set("activation", "relu")));
+  EXPECT_EQ(compare("predict after add", {model.predict(x)}, {eager()}), "");
+  for (double v : model.predict(x).to_vector<double>()) EXPECT_GE(v, 0.0);
 }
 
 }  // namespace
