@@ -86,7 +86,8 @@ struct Function::Impl {
     }
     std::string unoptimized = graph.to_text();
     if (options.optimize) tracing::optimize(graph, options.fuse_elementwise);
-    traces.push_front(Trace{signature_of(args), key, std::move(unoptimized), tracing::Executor(std::move(graph))});
+    traces.push_front(Trace{signature_of(args), key, std::move(unoptimized),
+                            tracing::Executor(std::move(graph), options.reuse_output_memory)});
     ++stats.traces;
     last = &traces.front();
     if (traces.size() > options.max_traces) {

@@ -19,6 +19,10 @@ struct FunctionOptions {
   bool optimize = true;
   /// ... and elementwise fusion.
   bool fuse_elementwise = true;
+  /// Replays return tensors in the graph's own memory, valid until the next call (which
+  /// overwrites them): a replay then allocates no tensor memory at all. For callers that use the
+  /// results at once (a training loop's loss); off by default, when each call's results are new.
+  bool reuse_output_memory = false;
 };
 
 /// What the most recent replay did with memory (see core/tracing/memory_plan.h).

@@ -74,7 +74,9 @@ TensorList Model::run_train_step(const TensorList& x, const TensorList& y, const
   };
   if (compile_options_.run_eagerly) return body(joined(x, y, sample_weight));
   const TracedSteps::Layout layout{'t', x.size(), y.size(), sample_weight.defined()};
-  Function& step = traced_->get(layout, body, name() + ".train_step");
+  // The step's results (loss, predictions) are used at once by the loss tracker and the metrics,
+  // so they may live in the step's memory: a replayed step allocates no tensor memory at all.
+  Function& step = traced_->get(layout, body, name() + ".train_step", true);
   traced_->last_train = layout;
   traced_->has_train = true;
   return step(joined(x, y, sample_weight), trainable_key());
@@ -92,7 +94,7 @@ TensorList Model::run_test_step(const TensorList& x, const TensorList& y, const 
   };
   if (compile_options_.run_eagerly) return body(joined(x, y, sample_weight));
   const TracedSteps::Layout layout{'e', x.size(), y.size(), sample_weight.defined()};
-  Function& step = traced_->get(layout, body, name() + ".test_step");
+  Function& step = traced_->get(layout, body, name() + ".test_step", true);
   traced_->last_test = layout;
   traced_->has_test = true;
   return step(joined(x, y, sample_weight));
@@ -105,7 +107,7 @@ TensorList Model::run_predict_step(const TensorList& x) {
   };
   if (compile_options_.run_eagerly) return body(x);
   const TracedSteps::Layout layout{'p', x.size(), 0, false};
-  Function& step = traced_->get(layout, body, name() + ".predict_step");
+  Function& step = traced_->get(layout, body, name() + ".predict_step", false);  // predict returns them
   traced_->last_predict = layout;
   traced_->has_predict = true;
   return step(x);

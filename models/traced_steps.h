@@ -16,10 +16,13 @@ struct Model::TracedSteps {
   using Layout = std::tuple<char, std::size_t, std::size_t, bool>;
   std::map<Layout, Function> functions;
 
-  /// The function for `layout`, made from `body` on first use.
-  Function& get(const Layout& layout, const Function::Body& body, const std::string& name) {
+  /// The function for `layout`, made from `body` on first use. `reuse_outputs`: its results
+  /// live in its memory plan until the next call (FunctionOptions::reuse_output_memory).
+  Function& get(const Layout& layout, const Function::Body& body, const std::string& name, bool reuse_outputs) {
     auto it = functions.find(layout);
-    if (it == functions.end()) it = functions.emplace(layout, Function(body, {name})).first;
+    if (it == functions.end()) {
+      it = functions.emplace(layout, Function(body, {.name = name, .reuse_output_memory = reuse_outputs})).first;
+    }
     return it->second;
   }
   Layout last_train{}, last_test{}, last_predict{};

@@ -16,10 +16,10 @@ bool all_on_cpu(const Graph& g) {
 
 }  // namespace
 
-Executor::Executor(Graph graph) : graph_(std::move(graph)) {
+Executor::Executor(Graph graph, bool outputs_in_arena) : graph_(std::move(graph)) {
   const std::size_t nv = graph_.values.size();
   if (all_on_cpu(graph_)) {
-    plan_ = plan_memory(graph_);
+    plan_ = plan_memory(graph_, outputs_in_arena);
     if (plan_.arena_bytes > 0) arena_ = Tensor::empty({static_cast<std::int64_t>((plan_.arena_bytes + 3) / 4)}, DType::kFloat32);
     graph_.memory_summary = plan_.summary();
   } else {

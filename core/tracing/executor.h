@@ -16,12 +16,13 @@ namespace fathom::tracing {
 struct ReplayStats {
   std::size_t planned = 0;            // node outputs written into their arena slice
   std::size_t buffer_allocations = 0;  // tensor memory allocated by the nodes' kernels and effects
-  std::size_t output_allocations = 0;  // ... of which for returned tensors
+  std::size_t output_allocations = 0;  // ... of which for returned tensors (none with outputs_in_arena)
 };
 
 class Executor {
  public:
-  explicit Executor(Graph graph);
+  /// `outputs_in_arena`: see plan_memory.
+  explicit Executor(Graph graph, bool outputs_in_arena = false);
 
   /// Runs the graph on `args` (their shapes and dtypes are the traced ones: the caller's cache
   /// guarantees it).

@@ -42,7 +42,7 @@ std::string MemoryPlan::summary() const {
   return os.str();
 }
 
-MemoryPlan plan_memory(const Graph& g) {
+MemoryPlan plan_memory(const Graph& g, bool outputs_in_arena) {
   const std::size_t nv = g.values.size();
   MemoryPlan plan;
   plan.offset.assign(nv, -1);
@@ -59,8 +59,10 @@ MemoryPlan plan_memory(const Graph& g) {
     const Value& v = g.values[n.output];
     plannable[n.output] = bytes_of(v) > 0 && static_cast<std::int64_t>(n.allocations[n.output_allocation]) == bytes_of(v);
   }
-  for (int o : g.outputs) {
-    if (o >= 0) plannable[root[o]] = false;  // returned: must outlive the call
+  if (!outputs_in_arena) {
+    for (int o : g.outputs) {
+      if (o >= 0) plannable[root[o]] = false;  // returned: must outlive the call
+    }
   }
   // Lifetimes of the roots: from their node to the last use of them or of any view of them.
   std::vector<int> first(nv, -1), last(nv, -1);
@@ -70,6 +72,10 @@ MemoryPlan plan_memory(const Graph& g) {
     for (int in : n.inputs) {
       if (in >= 0) last[root[in]] = static_cast<int>(i);
     }
+  }
+  const int end = static_cast<int>(g.nodes.size());  // returned tensors live past the last node
+  for (int o : g.outputs) {
+    if (o >= 0) last[root[o]] = end;
   }
   // Buffers: one per planned root, except an elementwise op's output that takes over the buffer
   // of a same-sized input whose last use it is.

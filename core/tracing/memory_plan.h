@@ -2,7 +2,8 @@
 // The executor's memory plan: every intermediate tensor of a graph gets a fixed slice of one
 // arena, reused by values whose lifetimes do not overlap, and elementwise ops write over an
 // input that dies there (in place); a kernel's temporaries get slices too. Returned tensors and
-// the views they alias are left out (they outlive the call), as are tensors off the CPU.
+// the views they alias are left out (they outlive the call) unless the caller takes them as
+// valid until the next call; tensors off the CPU are left out.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +31,8 @@ struct MemoryPlan {
 /// be the memory of a same-shaped input that dies at the op.
 bool is_elementwise(const std::string& op);
 
-MemoryPlan plan_memory(const Graph& g);
+/// With `outputs_in_arena`, returned tensors get slices too (live to the end of the call): a
+/// replay then allocates no tensor memory at all, and its results are valid until the next call.
+MemoryPlan plan_memory(const Graph& g, bool outputs_in_arena = false);
 
 }  // namespace fathom::tracing

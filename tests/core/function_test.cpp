@@ -253,6 +253,36 @@ TEST(FunctionMemoryTest, AReplayedTrainingStepAllocatesOnlyItsReturnedLoss) {
   EXPECT_NE(step.graph_text().find("memory plan:"), std::string::npos) << step.graph_text();
 }
 
+TEST(FunctionMemoryTest, WithReusedOutputMemoryAReplayAllocatesNothing) {
+  Variable w(ops::mul(Tensor::ones({16, 8}), 0.05), "w");
+  FunctionOptions options;
+  options.reuse_output_memory = true;
+  Function step([&](const TensorList& a) {
+    GradientTape tape;
+    const Tensor y = ops::tanh(ops::matmul(a[0], w.value()));
+    const Tensor loss = ops::mean(ops::square(y));
+    const Tensor g = tape.gradient(loss, std::vector<Variable>{w})[0];
+    w.assign_sub(ops::mul(g, 0.1));
+    return TensorList{loss, y};
+  }, options);
+  const Tensor x = ops::mul(Tensor::ones({4, 16}), 0.5);
+  for (int i = 0; i < 3; ++i) step({x});
+  const AllocatorStats before = cpu_allocator_stats();
+  const TensorList out = step({x});
+  const AllocatorStats after = cpu_allocator_stats();
+  EXPECT_EQ(after.allocations, before.allocations);
+  EXPECT_EQ(step.last_replay().buffer_allocations, 0u);
+  // The results are right until the next call...
+  const float loss = out[0].item<float>();
+  const float expected = ops::mean(ops::square(ops::tanh(ops::matmul(x, w.value())))).item<float>();
+  EXPECT_GT(loss, expected);  // w moved since: the loss of this call was taken before the update
+  const float y0 = out[1].to_vector<float>()[0];
+  // ... which writes its own results into the same memory.
+  step({ops::mul(x, 0.0)});
+  EXPECT_NE(out[1].to_vector<float>()[0], y0);
+  EXPECT_EQ(out[1].to_vector<float>()[0], 0.0f);
+}
+
 TEST(FunctionMemoryTest, ReturnedTensorsAreNotOverwrittenByTheNextReplay) {
   Function f([](const TensorList& a) {
     const Tensor t = ops::exp(a[0]);                       // an intermediate (planned)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A model's traced train step, replayed: its memory plan gives every intermediate tensor and
-// every kernel temporary a slice of one arena, so that a replay allocates tensor memory only for
-// the tensors it returns (the loss and the predictions).
+// A model's traced train step, replayed: its memory plan gives every intermediate tensor, every
+// kernel temporary and the returned loss and predictions (used at once by the loss tracker and
+// the metrics) a slice of one arena, so that a replay allocates no tensor memory at all.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -80,9 +80,11 @@ TEST_P(TracedMemoryTest, AReplayedTrainStepAllocatesOnlyWhatItReturns) {
   const ReplayMemory m = step->last_replay();
   EXPECT_GT(m.planned_tensors, 20u) << step->graph_text();
   EXPECT_GT(m.in_place, 0u);
-  EXPECT_EQ(m.buffer_allocations, m.output_allocations) << step->graph_text();
-  EXPECT_LE(m.output_allocations, 3u);  // loss, the output's loss, predictions (at most)
-  EXPECT_EQ(after.system_allocations, before.system_allocations);  // and nothing new from the system
+  EXPECT_EQ(m.buffer_allocations, 0u) << step->graph_text();
+  EXPECT_EQ(m.output_allocations, 0u);
+  // The whole train_on_batch (the host-side loss tracker's scalars included) takes nothing new
+  // from the system. (tests/core/function_test.cpp checks a replay alone with the allocator.)
+  EXPECT_EQ(after.system_allocations, before.system_allocations);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, TracedMemoryTest,
