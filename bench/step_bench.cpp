@@ -5,8 +5,10 @@
 // Fashion-MNIST MLP (Flatten, Dense 256 relu, Dense 128 relu, Dense 10; Adam 1e-3), through
 // Model::train_on_batch on fixed random batches.
 // Usage: step_bench cnn|lstm|mlp [threads=1] [steps=20] [batch: cnn 128, lstm 64, mlp 32] [traced|eager]
+//        [lstm timesteps=32]
 // Prints "fathom,<model>_b<batch>_<mode>,<threads>,<ms per step>" (median of the timed steps after
-// 3 warm-up steps, the first of which traces). Run via bench/run_steps.sh and bench/run_trace.sh.
+// 3 warm-up steps, the first of which traces) on stdout, and on stderr the first step's time and
+// the heap allocations of one step. Run via bench/run_steps.sh and bench/run_trace.sh.
 #include <algorithm>
 #include <atomic>
 #include <new>
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
   const int steps = argc > 3 ? std::atoi(argv[3]) : 20;
   const int batch = argc > 4 ? std::atoi(argv[4]) : which == "cnn" ? 128 : which == "lstm" ? 64 : 32;
   const std::string mode = argc > 5 ? argv[5] : "traced";
+  const std::int64_t timesteps = argc > 6 ? std::atoll(argv[6]) : 32;  // lstm only
   set_num_threads(threads);
   random::set_global_seed(0);
 
@@ -85,9 +88,9 @@ int main(int argc, char** argv) {
     x = random::uniform({batch, 28, 28}, 0, 1, DType::kFloat32, 1);
     y = ops::cast(random::uniform({batch}, 0, 10, DType::kFloat32, 2), DType::kInt64);
   } else {
-    model.add(layer("LSTM", cfg({{"units", 128}, {"input_shape", Config(Shape{32, 32})}})));
+    model.add(layer("LSTM", cfg({{"units", 128}, {"input_shape", Config(Shape{timesteps, 32})}})));
     model.add(layer("Dense", cfg({{"units", 10}})));
-    x = random::normal({batch, 32, 32}, 0, 1, DType::kFloat32, 1);
+    x = random::normal({batch, timesteps, 32}, 0, 1, DType::kFloat32, 1);
     y = ops::cast(random::uniform({batch}, 0, 10, DType::kFloat32, 2), DType::kInt64);
   }
   Config loss = Config::map();
@@ -100,17 +103,19 @@ int main(int argc, char** argv) {
 
   std::vector<double> ms;
   std::uint64_t allocations = 0;
+  double first = 0;  // the first step: eager, plus tracing and compiling in traced mode
   for (int i = 0; i < steps + 3; ++i) {
     const std::uint64_t before = heap_allocations.load();
     const auto start = std::chrono::steady_clock::now();
     model.train_on_batch(x, y);
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= 3) ms.push_back(t);
+    if (i == 0) first = t;
     if (i == 3) allocations = heap_allocations.load() - before;
   }
   // On stderr, so that the CSV line stays the only stdout line.
-  std::fprintf(stderr, "# %s: %llu heap allocations (operator new) in one train_on_batch after warm-up\n", which.c_str(),
-               static_cast<unsigned long long>(allocations));
+  std::fprintf(stderr, "# %s: first step %.1f ms; %llu heap allocations (operator new) in one train_on_batch after warm-up\n",
+               which.c_str(), first, static_cast<unsigned long long>(allocations));
   std::sort(ms.begin(), ms.end());
   std::printf("fathom,%s_b%d_%s,%d,%.3f\n", which.c_str(), batch, mode.c_str(), threads, ms[ms.size() / 2]);
   return 0;
