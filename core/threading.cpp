@@ -64,7 +64,7 @@ class ThreadPool {
   }
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
-  void run(int chunks, const std::function<void(int)>& task) {
+  void run(int chunks, const FunctionRef<void(int)>& task) {
     task_ = &task;
     chunks_ = chunks;
     error_ = nullptr;
@@ -138,7 +138,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
-  const std::function<void(int)>* task_ = nullptr;
+  const FunctionRef<void(int)>* task_ = nullptr;
   int chunks_ = 0;
   std::atomic<int> pending_{0};
   std::atomic<int> sleeping_{0};
@@ -203,8 +203,7 @@ int num_threads() {
   return pool().size();
 }
 
-void parallel_for(std::int64_t n, std::int64_t grain,
-                  const std::function<void(std::int64_t, std::int64_t)>& fn) {
+void parallel_for(std::int64_t n, std::int64_t grain, FunctionRef<void(std::int64_t, std::int64_t)> fn) {
   if (n <= 0) return;
   grain = std::max<std::int64_t>(grain, 1);
   FlushDenormals flush;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <cstdint>
-#include <functional>
+
+#include "core/function_ref.h"
 
 namespace fathom {
 
@@ -18,7 +19,6 @@ int num_threads();
 /// Chunks run with denormal floats flushed to zero (FTZ and DAZ on x86), as TensorFlow runs its
 /// kernels: an optimizer's second moments decay into the denormal range, where each operation
 /// costs ~100 cycles (a Fashion-MNIST MLP step at batch 32 ran 4x slower with them).
-void parallel_for(std::int64_t n, std::int64_t grain,
-                  const std::function<void(std::int64_t begin, std::int64_t end)>& fn);
+void parallel_for(std::int64_t n, std::int64_t grain, FunctionRef<void(std::int64_t begin, std::int64_t end)> fn);
 
 }  // namespace fathom
