@@ -12,8 +12,11 @@
 namespace fathom {
 namespace {
 
+/// What a trace depends on about an argument. Strides too: kernels copy strided operands before
+/// allocating their outputs, and the memory plan follows the order of allocations it traced.
 struct ArgSignature {
   Shape shape;
+  Strides strides;
   DType dtype = DType::kFloat32;
   Device device;
   bool defined = false;
@@ -25,7 +28,10 @@ bool matches(const std::vector<ArgSignature>& sig, std::uint64_t key, std::uint6
     const ArgSignature& s = sig[i];
     if (s.defined != args[i].defined()) return false;
     if (!s.defined) continue;
-    if (s.dtype != args[i].dtype() || !(s.device == args[i].device()) || s.shape != args[i].shape()) return false;
+    if (s.dtype != args[i].dtype() || !(s.device == args[i].device()) || s.shape != args[i].shape() ||
+        s.strides != args[i].strides()) {
+      return false;
+    }
   }
   return true;
 }
@@ -34,7 +40,7 @@ std::vector<ArgSignature> signature_of(const TensorList& args) {
   std::vector<ArgSignature> sig(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].defined()) continue;
-    sig[i] = {args[i].shape(), args[i].dtype(), args[i].device(), true};
+    sig[i] = {args[i].shape(), args[i].strides(), args[i].dtype(), args[i].device(), true};
   }
   return sig;
 }
@@ -117,7 +123,9 @@ Function& Function::operator=(Function&&) noexcept = default;
 
 TensorList Function::operator()(const TensorList& args, std::uint64_t static_key) {
   Impl& s = *impl_;
-  if (autograd::active_tracer() != nullptr || autograd::any_recorder_active()) {
+  // Inside an outer trace, a tape, or state creation / an effect (tracing paused): run eagerly,
+  // so that the outer trace or tape sees the ops (and a paused region stays unrecorded).
+  if (autograd::active_tracer() != nullptr || autograd::tracing_paused() || autograd::any_recorder_active()) {
     ++s.stats.inlined;
     return s.body(args);
   }

@@ -85,6 +85,10 @@ TraceRecorder* active_tracer() {
   return r.tracing_paused ? nullptr : r.tracer;
 }
 
+TraceRecorder* installed_tracer() { return recorders().tracer; }
+
+bool tracing_paused() { return recorders().tracing_paused; }
+
 void set_tracer(TraceRecorder* tracer) { recorders().tracer = tracer; }
 
 void run_effect(const std::string& what, const TensorList& inputs, const TensorList& writes, const EffectFn& effect) {

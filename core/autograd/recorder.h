@@ -81,6 +81,10 @@ class TraceRecorder {
 
 /// The tracer of this thread, or null (none, or paused by a PauseTracing guard).
 TraceRecorder* active_tracer();
+/// The installed tracer, paused or not (what a nested tracer must restore), and whether a
+/// PauseTracing guard is alive on this thread.
+TraceRecorder* installed_tracer();
+bool tracing_paused();
 void set_tracer(TraceRecorder* tracer);
 
 /// Runs `effect` now and shows it to the active tracer, which replays it on every call.

@@ -70,7 +70,13 @@ Executor::Executor(Graph graph, bool outputs_in_arena) : graph_(std::move(graph)
 TensorList Executor::run(const TensorList& args) {
   FATHOM_CHECK(args.size() == graph_.num_arguments, ValueError, "function '", graph_.name, "': expected ",
                graph_.num_arguments, " argument(s), received ", args.size());
-  for (std::size_t i = 0; i < args.size(); ++i) slots_[i] = args[i];
+  const detail::Storage* own = arena_.defined() ? arena_.impl()->storage.get() : nullptr;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    // A result of an earlier call fed back (h = step(h)) lives in this arena, which this call
+    // overwrites: copy it first.
+    const bool in_arena = own != nullptr && args[i].defined() && args[i].impl()->storage->lender.get() == own;
+    slots_[i] = in_arena ? args[i].clone() : args[i];
+  }
   stats_ = {};
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
     const Node& node = graph_.nodes[i];
@@ -95,7 +101,11 @@ TensorList Executor::run(const TensorList& args) {
   }
   TensorList out;
   out.reserve(graph_.outputs.size());
-  for (int o : graph_.outputs) out.push_back(o >= 0 ? slots_[o] : Tensor());
+  for (int o : graph_.outputs) {
+    // A constant result is a new tensor per call, as eagerly (the caller may write into it).
+    const bool constant = o >= 0 && graph_.values[o].kind == ValueKind::kConstant;
+    out.push_back(o < 0 ? Tensor() : constant ? slots_[o].clone() : slots_[o]);
+  }
   for (std::size_t v = 0; v < graph_.num_arguments; ++v) slots_[v] = Tensor();
   for (int o : graph_.outputs) {
     if (o >= 0 && graph_.values[o].kind == ValueKind::kNode) slots_[o] = Tensor();

@@ -22,13 +22,6 @@ bool attribute_free(std::string_view op) {
   return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
 }
 
-bool reads_variable_memory(const Graph& g, const Node& n) {
-  for (int in : n.inputs) {
-    if (in >= 0 && g.values[in].kind == ValueKind::kVariable) return true;
-  }
-  return false;
-}
-
 /// Keeps the nodes with keep[i] and renumbers the producers.
 void keep_nodes(Graph& g, const std::vector<bool>& keep) {
   std::vector<Node> kept;
@@ -105,7 +98,9 @@ void eliminate_common_subexpressions(Graph& g) {
     }
     if (n.kind != NodeKind::kOp || !attribute_free(n.op)) continue;
     const Value& out = g.values[n.output];
-    Key key{n.op, n.inputs, out.shape, out.dtype, reads_variable_memory(g, n) ? effects : -1};
+    // Any input may view a variable's memory (a transpose of a weight, an argument that is one),
+    // so two reads are merged only between the same effects.
+    Key key{n.op, n.inputs, out.shape, out.dtype, effects};
     auto [it, inserted] = seen.try_emplace(std::move(key), n.output);
     if (inserted) continue;
     replaced_by[n.output] = it->second;
@@ -126,7 +121,9 @@ void eliminate_dead_code(Graph& g) {
   std::vector<bool> keep(g.nodes.size(), false);
   for (std::size_t i = g.nodes.size(); i-- > 0;) {
     const Node& n = g.nodes[i];
-    const bool needed = n.kind == NodeKind::kEffect || n.kind == NodeKind::kRandom || (n.output >= 0 && live_value[n.output]);
+    // Checks (ops::check_values) run on every call even when nothing reads their result.
+    const bool needed = n.kind == NodeKind::kEffect || n.kind == NodeKind::kRandom || n.op == "check_values" ||
+                        (n.output >= 0 && live_value[n.output]);
     if (!needed) continue;
     keep[i] = true;
     for (int in : n.inputs) {

@@ -10,10 +10,10 @@ namespace fathom::tracing {
 /// reads a variable's memory); their outputs become constants.
 void fold_constants(Graph& g);
 /// Merges repeated pure ops with the same inputs (ops without attributes only: add, matmul, exp,
-/// ...). A read of variable memory is never merged across an effect that writes it.
+/// ...), never across an effect (an input may view memory the effect writes).
 void eliminate_common_subexpressions(Graph& g);
 /// Removes ops whose results reach no output and no effect. Random ops stay (each draw advances
-/// its generator, as eagerly), and so do effects.
+/// its generator, as eagerly), and so do effects and checks (ops::check_values).
 void eliminate_dead_code(Graph& g);
 
 /// Fuses chains of elementwise ops (unary ops without parameters, their gradients, add, sub,

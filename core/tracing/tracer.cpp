@@ -29,7 +29,7 @@ Tracer::Tracer(std::string name, const TensorList& args) {
     }
     graph_.add_value(std::move(v));
   }
-  previous_ = autograd::active_tracer();
+  previous_ = autograd::installed_tracer();
   autograd::set_tracer(this);
 }
 
