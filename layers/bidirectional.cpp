@@ -177,6 +177,8 @@ void Bidirectional::set_trainable(bool trainable) {
   backward_->set_trainable(trainable);
 }
 
+std::vector<Layer*> Bidirectional::sublayers() const { return {forward_.get(), backward_.get()}; }
+
 TensorList Bidirectional::losses() const {
   TensorList out = Layer::losses();
   for (const RNNBase* l : {forward_.get(), backward_.get()}) {

@@ -58,6 +58,7 @@ class Bidirectional final : public Layer {
   void set_random_state(const Config& state) override;
   void set_trainable(bool trainable) override;
   TensorList losses() const override;
+  std::vector<Layer*> sublayers() const override;
   RNNBase& forward_layer() const { return *forward_; }
   RNNBase& backward_layer() const { return *backward_; }
 

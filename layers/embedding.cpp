@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "layers/embedding.h"
 
-#include "core/autograd/recorder.h"
 #include "core/ops.h"
 #include "layers/initializers.h"
 #include "layers/layer_config.h"
@@ -93,16 +92,15 @@ void Embedding::build(const Shape& input_shape) {
 Tensor Embedding::checked_ids(const Tensor& x) const {
   // Keras casts any other dtype to int32 (floats truncate toward zero).
   const Tensor ids = x.dtype() == DType::kInt32 || x.dtype() == DType::kInt64 ? x : ops::cast(x, DType::kInt32);
-  // A traced call cannot read its ids on the host; the gather kernel checks each id when it runs.
-  if (autograd::active_tracer() != nullptr) return ids;
-  const std::vector<std::int64_t> v = ops::cast(ids, DType::kInt64).to_vector<std::int64_t>();
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    FATHOM_CHECK(v[i] >= 0 && v[i] < options_.input_dim, ValueError, "Embedding '", name(), "': input id ", v[i],
-                 " at position ", position(static_cast<std::int64_t>(i), x.shape()),
-                 " is out of range; ids must be in [0, input_dim=", options_.input_dim,
-                 "). Received: inputs of shape ", shape_to_string(x.shape()));
-  }
-  return ids;
+  // The check is an op, so that a traced step checks every batch (a host read would be frozen).
+  return ops::check_values(ids, [layer = name(), input_dim = options_.input_dim, shape = x.shape()](const Tensor& t) {
+    const std::vector<std::int64_t> v = ops::cast(t, DType::kInt64).to_vector<std::int64_t>();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      FATHOM_CHECK(v[i] >= 0 && v[i] < input_dim, ValueError, "Embedding '", layer, "': input id ", v[i], " at position ",
+                   position(static_cast<std::int64_t>(i), shape), " is out of range; ids must be in [0, input_dim=",
+                   input_dim, "). Received: inputs of shape ", shape_to_string(shape));
+    }
+  });
 }
 
 Tensor Embedding::call(const Tensor& x, bool /*training*/) {

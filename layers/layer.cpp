@@ -153,7 +153,6 @@ Tensor Layer::call_with_mask(const Tensor& x, const Tensor& mask, bool training,
     e.add_context("calling " + class_name() + " '" + name_ + "' on " + shape_to_string(x.shape()));
     throw;
   }
-  collect_weight_losses();
   if (out_mask != nullptr) *out_mask = compute_mask(x, mask);
   return y;
 }
@@ -174,12 +173,6 @@ void Layer::prepare_call(const TensorList& inputs) {
   call_losses_.clear();
 }
 
-void Layer::collect_weight_losses() {
-  for (auto& w : weights_) {
-    if (w.regularizer && w.variable.trainable()) call_losses_.push_back((*w.regularizer)(w.variable));
-  }
-}
-
 Tensor Layer::operator()(const TensorList& inputs, bool training) {
   prepare_call(inputs);
   Tensor y;
@@ -191,7 +184,6 @@ Tensor Layer::operator()(const TensorList& inputs, bool training) {
     e.add_context("calling " + class_name() + " '" + name_ + "' on " + shapes);
     throw;
   }
-  collect_weight_losses();
   return y;
 }
 
@@ -239,7 +231,13 @@ std::int64_t Layer::count_params() const {
   return n;
 }
 
-TensorList Layer::losses() const { return call_losses_; }
+TensorList Layer::losses() const {
+  TensorList out = call_losses_;
+  for (const auto& w : weights_) {
+    if (w.regularizer && w.variable.trainable()) out.push_back((*w.regularizer)(w.variable));
+  }
+  return out;
+}
 
 Variable Layer::add_weight(const std::string& name, const Shape& shape, const Initializer& initializer, bool trainable,
                            std::shared_ptr<Regularizer> regularizer, std::shared_ptr<Constraint> constraint,

@@ -130,9 +130,19 @@ class Layer {
   /// Restores what random_state() returned (ValueError for a malformed state).
   virtual void set_random_state(const Config& state) { (void)state; }
 
-  /// Regularization terms of the last call (weight and activity regularizers), added to the
-  /// training loss by Model.
+  /// Regularization terms, added to the training loss by Model: the activity regularizers' terms
+  /// of the last call, then each trainable weight's regularizer on the weight's current value
+  /// (computed here, as Keras 3 does, so that they are right after traced steps too).
   virtual TensorList losses() const;
+
+  /// The last call's activity regularizer terms (what losses() lists before the weight terms).
+  /// A model's traced steps compute them in the graph and write them back after each replay.
+  virtual TensorList activity_losses() const { return call_losses_; }
+  virtual void set_activity_losses(TensorList losses) { call_losses_ = std::move(losses); }
+
+  /// The layers this one calls (a wrapper's inner layers, a model's layers), for walks over a
+  /// whole model (its traced steps' key). Empty for plain layers.
+  virtual std::vector<Layer*> sublayers() const { return {}; }
 
  protected:
   /// Creates a weight named "<layer name>/<name>" and initializes it now.
@@ -160,8 +170,6 @@ class Layer {
   void check_input(const std::vector<Shape>& shapes);
   /// Before a call: builds on first use (or checks the shapes) and clears the last call's losses.
   void prepare_call(const TensorList& inputs);
-  /// After a call: adds the weight regularizers' terms to the call's losses.
-  void collect_weight_losses();
 
   std::string name_;
   std::optional<Shape> declared_input_shape_;

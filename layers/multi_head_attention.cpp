@@ -214,7 +214,6 @@ Tensor MultiHeadAttention::attend(const Tensor& query, const Tensor& value, cons
   const std::int64_t b = s.dims.batch;
   const Tensor y = compute(ops::reshape(query, {b, s.tq, s.dq}), ops::reshape(value, {b, s.tv, s.dv}),
                            ops::reshape(key, {b, s.tv, s.dk}), mask, s, args);
-  add_weight_losses();
   Shape out = y.shape();
   out.erase(out.begin(), out.begin() + 2);
   return ops::reshape(y, concat_shapes(concat_shapes({b}, s.dims.q_dims), out));
@@ -252,9 +251,15 @@ Tensor MultiHeadAttention::compute(const Tensor& query, const Tensor& value, con
   return ops::reshape(y, concat_shapes({b, s.tq}, out));
 }
 
-void MultiHeadAttention::add_weight_losses() {
+TensorList MultiHeadAttention::losses() const {
+  TensorList out = losses_;
+  add_weight_losses(out);
+  return out;
+}
+
+void MultiHeadAttention::add_weight_losses(TensorList& out) const {
   const auto add = [&](const Variable& w, const std::shared_ptr<Regularizer>& reg) {
-    if (w.defined() && reg && w.trainable()) losses_.push_back((*reg)(w));
+    if (w.defined() && reg && w.trainable()) out.push_back((*reg)(w));
   };
   for (const Variable* w : {&query_kernel_, &key_kernel_, &value_kernel_, &output_kernel_}) {
     add(*w, resolved_.kernel_regularizer);

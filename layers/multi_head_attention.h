@@ -86,7 +86,10 @@ class MultiHeadAttention final : public Layer {
   Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const override;
   Config get_config() const override;
   /// The activity and weight penalties of the last call.
-  TensorList losses() const override { return losses_; }
+  /// The last call's activity regularizer term, then the weight regularizers on the current weights.
+  TensorList losses() const override;
+  TensorList activity_losses() const override { return losses_; }
+  void set_activity_losses(TensorList losses) override { losses_ = std::move(losses); }
   Config random_state() const override;
   void set_random_state(const Config& state) override;
 
@@ -102,7 +105,7 @@ class MultiHeadAttention final : public Layer {
   /// The attention itself on [B, T, d] inputs; returns [B, Tq, *out].
   Tensor compute(const Tensor& query, const Tensor& value, const Tensor& key, const Tensor& mask, const Shapes& s,
                  const CallArgs& args);
-  void add_weight_losses();
+  void add_weight_losses(TensorList& out) const;
 
   Options options_;
   ResolvedWeights resolved_;

@@ -35,6 +35,7 @@ class TimeDistributed final : public Layer {
   Config random_state() const override { return inner_->random_state(); }
   void set_random_state(const Config& state) override { inner_->set_random_state(state); }
   Layer& layer() const { return *inner_; }
+  std::vector<Layer*> sublayers() const override { return {inner_.get()}; }
 
  private:
   std::unique_ptr<Layer> inner_;

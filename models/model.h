@@ -114,6 +114,7 @@ class Model : public layers::Layer {
 
   /// The layers in order (for Sequential, as added; for functional models, topologically).
   virtual std::vector<layers::Layer*> layers() const = 0;
+  std::vector<layers::Layer*> sublayers() const override { return layers(); }
   /// A layer by name (Keras's get_layer); ValueError listing the names when absent.
   layers::Layer* get_layer(const std::string& name) const;
   /// Names of the outputs (their layers' names): prefixes of per-output logs such as
@@ -172,6 +173,11 @@ class Model : public layers::Layer {
   TensorList run_predict_step(const TensorList& x);
   /// Which variables train, as a trace key: freezing a layer changes the step's graph.
   std::uint64_t trainable_key() const;
+  /// Every layer once (nested models and wrappers' inner layers included), in a fixed order.
+  std::vector<layers::Layer*> all_layers() const;
+  /// After a replayed step: hands the activity losses among its outputs (from `first` on) back
+  /// to the layers, so that losses() shows this step's terms.
+  void restore_activity_losses(const TensorList& out, std::size_t first);
 
   struct TracedSteps;
   std::unique_ptr<TracedSteps> traced_;

@@ -4,6 +4,7 @@
 // constraints. Metrics stay on the host and are updated from the step's outputs. A short last
 // batch has its own shape, so it is its own trace (replayed every epoch, not padded: padding
 // would change BatchNormalization's statistics and the loss's mean).
+#include <algorithm>
 #include <functional>
 
 #include "core/autograd/gradient_tape.h"
@@ -22,11 +23,28 @@ TensorList joined(const TensorList& a, const TensorList& b, const Tensor& c = {}
   return out;
 }
 
-/// [loss, each output's loss..., each prediction...].
-TensorList step_outputs(const Tensor& loss, const TensorList& terms, const TensorList& y_pred) {
+/// Every layer once, nested models and wrappers' inner layers included, in a fixed order.
+void collect_layers(const std::vector<layers::Layer*>& ls, std::vector<layers::Layer*>& out) {
+  for (layers::Layer* l : ls) {
+    if (std::find(out.begin(), out.end(), l) != out.end()) continue;
+    out.push_back(l);
+    collect_layers(l->sublayers(), out);
+  }
+}
+
+/// [loss, each output's loss..., each prediction..., every layer's activity losses...]. The
+/// activity losses are outputs so that a replay can hand them back to the layers (losses()).
+TensorList step_outputs(const Tensor& loss, const TensorList& terms, const TensorList& y_pred,
+                        const std::vector<layers::Layer*>& all_layers, std::vector<std::size_t>* counts) {
   TensorList out{loss};
   out.insert(out.end(), terms.begin(), terms.end());
   out.insert(out.end(), y_pred.begin(), y_pred.end());
+  counts->clear();
+  for (const layers::Layer* l : all_layers) {
+    const TensorList a = l->activity_losses();
+    counts->push_back(a.size());
+    out.insert(out.end(), a.begin(), a.end());
+  }
   return out;
 }
 
@@ -36,12 +54,13 @@ void Model::reset_traced_steps() { traced_ = std::make_unique<TracedSteps>(); }
 
 namespace {
 
-/// FNV-1a over the layers' own trainable flags (nested models recursed): a frozen layer may
-/// compute differently (BatchNormalization runs in inference mode) even without weights.
+/// FNV-1a over the layers' own trainable flags (nested models and wrappers' inner layers
+/// recursed): a frozen layer may compute differently (BatchNormalization runs in inference mode)
+/// even without weights.
 void hash_layer_flags(const std::vector<layers::Layer*>& layers, std::uint64_t& h) {
   for (const layers::Layer* l : layers) {
     h = (h ^ (l->trainable() ? 0x51U : 0x3AU)) * 1099511628211ULL;
-    if (const auto* nested = dynamic_cast<const Model*>(l)) hash_layer_flags(nested->layers(), h);
+    hash_layer_flags(l->sublayers(), h);
   }
 }
 
@@ -70,7 +89,7 @@ TensorList Model::run_train_step(const TensorList& x, const TensorList& y, const
       optimizer_->apply(grads, vars);
     }
     apply_constraints();
-    return step_outputs(loss, last_loss_terms_, y_pred);
+    return step_outputs(loss, last_loss_terms_, y_pred, all_layers(), &traced_->activity_counts);
   };
   if (compile_options_.run_eagerly) return body(joined(x, y, sample_weight));
   const TracedSteps::Layout layout{'t', x.size(), y.size(), sample_weight.defined()};
@@ -90,7 +109,7 @@ TensorList Model::run_test_step(const TensorList& x, const TensorList& y, const 
     const Tensor sw = a.size() > nx + ny ? a.back() : Tensor();
     const TensorList y_pred = call_model(xs, false);
     const Tensor loss = total_loss(ys, y_pred, sw);
-    return step_outputs(loss, last_loss_terms_, y_pred);
+    return step_outputs(loss, last_loss_terms_, y_pred, all_layers(), &traced_->activity_counts);
   };
   if (compile_options_.run_eagerly) return body(joined(x, y, sample_weight));
   const TracedSteps::Layout layout{'e', x.size(), y.size(), sample_weight.defined()};
@@ -113,12 +132,33 @@ TensorList Model::run_predict_step(const TensorList& x) {
   return step(x);
 }
 
+std::vector<layers::Layer*> Model::all_layers() const {
+  std::vector<layers::Layer*> out;
+  collect_layers(layers(), out);
+  return out;
+}
+
+void Model::restore_activity_losses(const TensorList& out, std::size_t first) {
+  if (compile_options_.run_eagerly) return;  // the layers hold them already
+  const std::vector<layers::Layer*> ls = all_layers();
+  const std::vector<std::size_t>& counts = traced_->activity_counts;
+  if (counts.size() != ls.size()) return;
+  std::size_t at = first;
+  for (std::size_t i = 0; i < ls.size() && at <= out.size(); ++i) {
+    if (counts[i] == 0 && ls[i]->activity_losses().empty()) continue;
+    TensorList mine;
+    for (std::size_t k = 0; k < counts[i] && at < out.size(); ++k) mine.push_back(out[at++].clone());
+    ls[i]->set_activity_losses(std::move(mine));
+  }
+}
+
 void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
   const std::int64_t batch = x.at(0).shape().at(0);
   const TensorList out = run_train_step(x, y, sample_weight);
-  const std::size_t n = (out.size() - 1) / 2;
+  const std::size_t n = y.size();
   last_loss_terms_.assign(out.begin() + 1, out.begin() + 1 + static_cast<std::ptrdiff_t>(n));
-  const TensorList y_pred(out.begin() + 1 + static_cast<std::ptrdiff_t>(n), out.end());
+  const TensorList y_pred(out.begin() + 1 + static_cast<std::ptrdiff_t>(n), out.begin() + 1 + 2 * static_cast<std::ptrdiff_t>(n));
+  restore_activity_losses(out, 1 + 2 * n);
   {
     autograd::NoRecordGuard no_record;
     // Keras weights each batch's loss by its size, so a short last batch counts less.
@@ -130,9 +170,10 @@ void Model::train_step(const TensorList& x, const TensorList& y, const Tensor& s
 void Model::test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight) {
   autograd::NoRecordGuard no_record;
   const TensorList out = run_test_step(x, y, sample_weight);
-  const std::size_t n = (out.size() - 1) / 2;
+  const std::size_t n = y.size();
   last_loss_terms_.assign(out.begin() + 1, out.begin() + 1 + static_cast<std::ptrdiff_t>(n));
-  const TensorList y_pred(out.begin() + 1 + static_cast<std::ptrdiff_t>(n), out.end());
+  const TensorList y_pred(out.begin() + 1 + static_cast<std::ptrdiff_t>(n), out.begin() + 1 + 2 * static_cast<std::ptrdiff_t>(n));
+  restore_activity_losses(out, 1 + 2 * n);
   track_losses(out[0], x.at(0).shape().at(0));
   update_metrics(y, y_pred, sample_weight);
 }

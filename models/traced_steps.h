@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "core/function.h"
 #include "models/model.h"
@@ -26,6 +27,9 @@ struct Model::TracedSteps {
     return it->second;
   }
   Layout last_train{}, last_test{}, last_predict{};
+  /// How many activity losses each layer (Model::all_layers order) had when a step was traced:
+  /// how to hand a replay's extra outputs back to the layers.
+  std::vector<std::size_t> activity_counts;
   bool has_train = false, has_test = false, has_predict = false;
 };
 

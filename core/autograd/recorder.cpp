@@ -40,7 +40,9 @@ Tensor run_op(const char* op, const TensorList& inputs, const ForwardFn& forward
               const BackwardFn& backward) {
   auto& r = recorders();
   Tensor output;
-  if (r.tracer != nullptr && !r.tracing_paused) {
+  // Ops a kernel runs inside its forward (a check's host conversion) are part of that kernel,
+  // which a replay runs again: they are not graph nodes of their own.
+  if (r.tracer != nullptr && !r.tracing_paused && r.in_kernel == 0) {
     // Traced: note the kernel's allocations, so that the memory plan can give each a slice.
     std::vector<std::size_t> bytes;
     int output_allocation = -1;
