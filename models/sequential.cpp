@@ -125,9 +125,36 @@ TensorList Sequential::call_model(const TensorList& inputs, bool training) {
     if (!s.empty()) s[0] = -1;
     build_from_shapes({s});
   }
-  Tensor mask;  // Keras masks travel from the layer that makes one (Embedding, Masking) onwards
+  return {run_layers(x, Tensor(), training, nullptr)};
+}
+
+Tensor Sequential::run_layers(const Tensor& x_in, Tensor mask, bool training, Tensor* out_mask) {
+  // Keras masks travel from the layer that makes one (Embedding, Masking) onwards.
+  Tensor x = x_in;
   for (const auto& layer : layers_) x = layer->call_with_mask(x, mask, training, &mask);
-  return {x};
+  if (out_mask != nullptr) *out_mask = mask;
+  return x;
+}
+
+Tensor Sequential::call_masked(const Tensor& x, const Tensor& mask, bool training) {
+  if (!mask.defined()) {
+    last_output_mask_ = Tensor();
+    return call_model({x}, training).at(0);
+  }
+  FATHOM_CHECK(!layers_.empty(), ValueError, "Sequential '", name(), "': the model has no layers");
+  return run_layers(x.dtype() == DType::kFloat64 ? ops::cast(x, DType::kFloat32) : x, mask, training, &last_output_mask_);
+}
+
+TensorList Sequential::call_node(const TensorList& inputs, const Tensor& mask, const layers::NodeArgs& call,
+                                 bool training, Tensor* out_mask) {
+  if (inputs.size() == 1) return {call_with_mask(inputs[0], mask, training, out_mask)};
+  return Model::call_node(inputs, mask, call, training, out_mask);
+}
+
+Tensor Sequential::compute_mask(const Tensor& x, const Tensor& mask) const {
+  (void)x;
+  (void)mask;
+  return last_output_mask_;
 }
 
 Shape Sequential::compute_output_shape(const Shape& input_shape) const {

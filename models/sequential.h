@@ -25,6 +25,13 @@ class Sequential final : public Model {
 
   void build(const Shape& input_shape) override;
   TensorList call_model(const TensorList& inputs, bool training) override;
+  /// Nested in another model, a Sequential takes its input's mask (an Embedding's before it) to
+  /// its layers and gives the last layer's mask on, as Keras's Sequential does.
+  Tensor call_masked(const Tensor& x, const Tensor& mask, bool training) override;
+  Tensor compute_mask(const Tensor& x, const Tensor& mask) const override;
+  /// As a node of a functional model: one input, called with its mask.
+  TensorList call_node(const TensorList& inputs, const Tensor& mask, const layers::NodeArgs& call, bool training,
+                       Tensor* out_mask) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   std::vector<layers::Layer*> layers() const override;
   std::vector<std::vector<Shape>> layer_output_shapes() const override;
@@ -33,6 +40,10 @@ class Sequential final : public Model {
  private:
   std::vector<std::shared_ptr<layers::Layer>> layers_;
   std::vector<Shape> output_shapes_;  // per layer, once built
+  Tensor last_output_mask_;            // the mask of the last call_masked's output
+
+  /// Runs the layers on x, carrying the mask from layer to layer; the output's mask in *out_mask.
+  Tensor run_layers(const Tensor& x, Tensor mask, bool training, Tensor* out_mask);
 };
 
 /// Adds Sequential (and the functional Model) to the layer registry, so that configs and Keras

@@ -1467,12 +1467,10 @@ TEST(TracedModelsTest, ASequentialBuiltByItsFirstTracedStepTracesAtMostTwice) {
   RecordProperty("traces", static_cast<int>(f->stats().traces));
 }
 
-// Disabled: a known Keras mismatch outside tracing, left for its own fix (see the session notes).
-TEST(TracedModelsTest, DISABLED_AMaskDoesNotReachTheLayersOfANestedModel) {
+TEST(TracedModelsTest, AMaskReachesTheLayersOfANestedSequential) {
   // Keras 3 passes the Embedding's mask into a nested Sequential (keras.Model(i, inner(e(i))) with
   // inner = Sequential([LSTM(2)]) predicts for [[1, 2, 0, 0]] what the LSTM gives on the first
-  // two steps). Fathom's Model has no call_masked/compute_mask: the nested LSTM runs over the
-  // padding. Not a tracing bug: eager and traced agree (both drop the mask).
+  // two steps). Fathom's nested Sequential once dropped it (Model had no call_masked).
   layers::reset_layer_names();
   auto inner = std::make_shared<Sequential>(std::vector<std::shared_ptr<layers::Layer>>{make("LSTM", rnn_config(2))}, "inner");
   const SymbolicTensor in = Input({4});
