@@ -171,6 +171,8 @@ class Model : public layers::Layer {
   TensorList run_train_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   TensorList run_test_step(const TensorList& x, const TensorList& y, const Tensor& sample_weight);
   TensorList run_predict_step(const TensorList& x);
+  /// Builds a model that is not built yet (a Sequential without an input shape) for inputs like x.
+  void build_for(const TensorList& x);
   /// Which variables train, as a trace key: freezing a layer changes the step's graph.
   std::uint64_t trainable_key() const;
   /// Every layer once (nested models and wrappers' inner layers included), in a fixed order.

@@ -52,6 +52,17 @@ TensorList step_outputs(const Tensor& loss, const TensorList& terms, const Tenso
 
 void Model::reset_traced_steps() { traced_ = std::make_unique<TracedSteps>(); }
 
+void Model::build_for(const TensorList& x) {
+  if (built() || x.empty()) return;
+  std::vector<Shape> shapes;
+  for (const Tensor& t : x) {
+    Shape s = t.shape();
+    if (!s.empty()) s[0] = -1;  // the batch dimension is free
+    shapes.push_back(s);
+  }
+  build_from_shapes(shapes);
+}
+
 namespace {
 
 /// FNV-1a over the layers' own trainable flags (nested models and wrappers' inner layers
@@ -92,6 +103,7 @@ TensorList Model::run_train_step(const TensorList& x, const TensorList& y, const
     return step_outputs(loss, last_loss_terms_, y_pred, all_layers(), &traced_->activity_counts);
   };
   if (compile_options_.run_eagerly) return body(joined(x, y, sample_weight));
+  build_for(x);  // before the key: weights made by the first step would change it
   const TracedSteps::Layout layout{'t', x.size(), y.size(), sample_weight.defined()};
   // The step's results (loss, predictions) are used at once by the loss tracker and the metrics,
   // so they may live in the step's memory: a replayed step allocates no tensor memory at all.
