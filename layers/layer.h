@@ -150,6 +150,8 @@ class Layer {
                       bool trainable = true, std::shared_ptr<Regularizer> regularizer = nullptr,
                       std::shared_ptr<Constraint> constraint = nullptr, DType dtype = DType::kFloat32);
   void add_loss(const Tensor& loss) { call_losses_.push_back(loss); }
+  /// Forgets the last call's activity terms (for calls that do not go through operator()).
+  void clear_losses() { call_losses_.clear(); }
   /// For layers whose build() users call directly (Sequential::build): records the shapes and
   /// marks the layer built, as build_from_shapes does.
   void mark_built(const std::vector<Shape>& input_shapes) {

@@ -185,7 +185,7 @@ Tensor MultiHeadAttention::project(const Tensor& x, const Variable& kernel, cons
   Tensor y = ops::matmul(x, ops::reshape(kernel, {kernel.shape()[0], width}));
   if (bias.defined()) y = ops::add(y, ops::reshape(bias, {width}));
   if (const auto& reg = resolved_.activity_regularizer) {
-    losses_.push_back(ops::div((*reg)(y), static_cast<double>(x.shape()[0])));  // Keras: per sample
+    add_loss(ops::div((*reg)(y), static_cast<double>(x.shape()[0])));  // Keras: per sample
   }
   return y;
 }
@@ -210,7 +210,7 @@ Tensor MultiHeadAttention::attend(const Tensor& query, const Tensor& value, cons
   check_feature_dims(query, value, key);
   s.dims.device = query.device();
   const Tensor mask = combine_attention_masks(args, s.dims, "MultiHeadAttention '" + name() + "': ");
-  losses_.clear();
+  clear_losses();  // attend() may be called directly, not only through Layer::operator()
   const std::int64_t b = s.dims.batch;
   const Tensor y = compute(ops::reshape(query, {b, s.tq, s.dq}), ops::reshape(value, {b, s.tv, s.dv}),
                            ops::reshape(key, {b, s.tv, s.dk}), mask, s, args);
@@ -247,24 +247,8 @@ Tensor MultiHeadAttention::compute(const Tensor& query, const Tensor& value, con
   const Shape out(output_kernel_.shape().begin() + 2, output_kernel_.shape().end());
   Tensor y = ops::matmul(attended, ops::reshape(output_kernel_, {h * vd, shape_numel(out)}));
   if (output_bias_.defined()) y = ops::add(y, ops::reshape(output_bias_, {shape_numel(out)}));
-  if (const auto& reg = resolved_.activity_regularizer) losses_.push_back(ops::div((*reg)(y), static_cast<double>(b)));
+  if (const auto& reg = resolved_.activity_regularizer) add_loss(ops::div((*reg)(y), static_cast<double>(b)));
   return ops::reshape(y, concat_shapes({b, s.tq}, out));
-}
-
-TensorList MultiHeadAttention::losses() const {
-  TensorList out = losses_;
-  add_weight_losses(out);
-  return out;
-}
-
-void MultiHeadAttention::add_weight_losses(TensorList& out) const {
-  const auto add = [&](const Variable& w, const std::shared_ptr<Regularizer>& reg) {
-    if (w.defined() && reg && w.trainable()) out.push_back((*reg)(w));
-  };
-  for (const Variable* w : {&query_kernel_, &key_kernel_, &value_kernel_, &output_kernel_}) {
-    add(*w, resolved_.kernel_regularizer);
-  }
-  for (const Variable* w : {&query_bias_, &key_bias_, &value_bias_, &output_bias_}) add(*w, resolved_.bias_regularizer);
 }
 
 Tensor MultiHeadAttention::call_multi(const TensorList& inputs, bool training) {

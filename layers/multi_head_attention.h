@@ -85,11 +85,6 @@ class MultiHeadAttention final : public Layer {
   Tensor call_multi(const TensorList& inputs, bool training) override;
   Shape compute_output_shape_multi(const std::vector<Shape>& input_shapes) const override;
   Config get_config() const override;
-  /// The activity and weight penalties of the last call.
-  /// The last call's activity regularizer term, then the weight regularizers on the current weights.
-  TensorList losses() const override;
-  TensorList activity_losses() const override { return losses_; }
-  void set_activity_losses(TensorList losses) override { losses_ = std::move(losses); }
   Config random_state() const override;
   void set_random_state(const Config& state) override;
 
@@ -105,14 +100,12 @@ class MultiHeadAttention final : public Layer {
   /// The attention itself on [B, T, d] inputs; returns [B, Tq, *out].
   Tensor compute(const Tensor& query, const Tensor& value, const Tensor& key, const Tensor& mask, const Shapes& s,
                  const CallArgs& args);
-  void add_weight_losses(TensorList& out) const;
 
   Options options_;
   ResolvedWeights resolved_;
   std::unique_ptr<Dropout> dropout_;
   Variable query_kernel_, query_bias_, key_kernel_, key_bias_, value_kernel_, value_bias_;
   Variable output_kernel_, output_bias_;
-  TensorList losses_;
 };
 
 }  // namespace fathom::layers

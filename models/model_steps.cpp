@@ -152,6 +152,7 @@ std::vector<layers::Layer*> Model::all_layers() const {
 
 void Model::restore_activity_losses(const TensorList& out, std::size_t first) {
   if (compile_options_.run_eagerly) return;  // the layers hold them already
+  if (out.size() <= first) return;  // no activity losses (the usual case): no walk per step
   const std::vector<layers::Layer*> ls = all_layers();
   const std::vector<std::size_t>& counts = traced_->activity_counts;
   if (counts.size() != ls.size()) return;

@@ -23,7 +23,6 @@ Executor::Executor(Graph graph, bool outputs_in_arena) : graph_(std::move(graph)
     if (plan_.arena_bytes > 0) arena_ = Tensor::empty({static_cast<std::int64_t>((plan_.arena_bytes + 3) / 4)}, DType::kFloat32);
     graph_.memory_summary = plan_.summary();
   } else {
-    plan_.offset.assign(nv, -1);
     plan_.slices.assign(graph_.nodes.size(), {});
   }
   // Each node's slices as pointers, so that a replay only hands them out.

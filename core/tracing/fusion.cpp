@@ -6,47 +6,25 @@
 #include <optional>
 
 #include "core/kernels/backend.h"
+#include "core/tracing/op_traits.h"
 #include "core/tracing/passes.h"
 
 namespace fathom::tracing {
 namespace {
 
-using kernels::BinaryKind;
 using kernels::FusedStep;
-using kernels::UnaryKind;
-
-std::optional<UnaryKind> unary_kind(const std::string& op) {
-  static const std::map<std::string, UnaryKind> kinds = {
-      {"neg", UnaryKind::kNeg}, {"abs", UnaryKind::kAbs}, {"sign", UnaryKind::kSign}, {"exp", UnaryKind::kExp},
-      {"log", UnaryKind::kLog}, {"sqrt", UnaryKind::kSqrt}, {"square", UnaryKind::kSquare},
-      {"reciprocal", UnaryKind::kReciprocal}, {"tanh", UnaryKind::kTanh}, {"sigmoid", UnaryKind::kSigmoid},
-      {"relu", UnaryKind::kRelu}, {"relu6", UnaryKind::kRelu6}, {"selu", UnaryKind::kSelu},
-      {"gelu", UnaryKind::kGelu}, {"gelu_approximate", UnaryKind::kGeluTanh}, {"softplus", UnaryKind::kSoftplus},
-      {"softsign", UnaryKind::kSoftsign}, {"swish", UnaryKind::kSwish}, {"silu", UnaryKind::kSwish},
-      {"hard_sigmoid", UnaryKind::kHardSigmoidV3}, {"hard_sigmoid_keras2", UnaryKind::kHardSigmoid}};
-  auto it = kinds.find(op);
-  return it == kinds.end() ? std::nullopt : std::optional<UnaryKind>(it->second);
-}
-
-std::optional<BinaryKind> binary_kind(const std::string& op) {
-  static const std::map<std::string, BinaryKind> kinds = {
-      {"add", BinaryKind::kAdd}, {"sub", BinaryKind::kSub}, {"mul", BinaryKind::kMul}, {"div", BinaryKind::kDiv},
-      {"pow", BinaryKind::kPow}, {"maximum", BinaryKind::kMaximum}, {"minimum", BinaryKind::kMinimum}};
-  auto it = kinds.find(op);
-  return it == kinds.end() ? std::nullopt : std::optional<BinaryKind>(it->second);
-}
 
 /// The step a node computes, when it is fusable at all.
 std::optional<FusedStep> step_of(const Node& n) {
   if (n.kind != NodeKind::kOp) return std::nullopt;
   FusedStep s;
-  if (auto u = unary_kind(n.op)) {
+  if (auto u = parameter_free_unary(n.op)) {
     if (n.inputs.size() != 1 && n.inputs.size() != 3) return std::nullopt;
     s.type = n.inputs.size() == 1 ? FusedStep::Type::kUnary : FusedStep::Type::kUnaryGrad;
     s.unary = *u;
     return s;
   }
-  if (auto b = binary_kind(n.op)) {
+  if (auto b = elementwise_binary(n.op)) {
     if (n.inputs.size() != 2) return std::nullopt;
     s.type = FusedStep::Type::kBinary;
     s.binary = *b;

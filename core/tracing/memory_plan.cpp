@@ -5,6 +5,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "core/tracing/op_traits.h"
+
 namespace fathom::tracing {
 namespace {
 
@@ -24,17 +26,6 @@ struct Buffer {
 
 }  // namespace
 
-bool is_elementwise(const std::string& op) {
-  static const char* const kOps[] = {
-      "neg", "abs", "sign", "exp", "log", "sqrt", "square", "reciprocal", "pow_scalar", "clip", "tanh", "sigmoid",
-      "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "gelu_approximate", "softplus", "softsign", "swish",
-      "silu", "hard_sigmoid", "hard_sigmoid_keras2", "add", "sub", "mul", "div", "pow", "maximum", "minimum"};
-  // A fused chain without a matmul is elementwise too (fused_elementwise reads each block of its
-  // inputs before writing that block).
-  if (op.rfind("fused(", 0) == 0) return op.rfind("fused(matmul", 0) != 0;
-  return std::any_of(std::begin(kOps), std::end(kOps), [&](const char* k) { return op == k; });
-}
-
 std::string MemoryPlan::summary() const {
   std::ostringstream os;
   os << planned_values << " tensors (" << in_place << " in place) and " << temporaries
@@ -45,7 +36,6 @@ std::string MemoryPlan::summary() const {
 MemoryPlan plan_memory(const Graph& g, bool outputs_in_arena) {
   const std::size_t nv = g.values.size();
   MemoryPlan plan;
-  plan.offset.assign(nv, -1);
   plan.slices.resize(g.nodes.size());
   // The value whose memory each value is: views (reshape, transpose, ...) are their input's.
   std::vector<int> root(nv);
@@ -150,9 +140,6 @@ MemoryPlan plan_memory(const Graph& g, bool outputs_in_arena) {
     buf.offset = at;
     plan.arena_bytes = std::max<std::size_t>(plan.arena_bytes, static_cast<std::size_t>(at + aligned(buf.bytes)));
     placed.push_back(b);
-  }
-  for (std::size_t v = 0; v < nv; ++v) {
-    if (buffer_of[v] >= 0) plan.offset[v] = buffers[buffer_of[v]].offset;
   }
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     plan.slices[i].resize(node_buffers[i].size(), -1);

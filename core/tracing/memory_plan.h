@@ -15,7 +15,6 @@
 namespace fathom::tracing {
 
 struct MemoryPlan {
-  std::vector<std::int64_t> offset;  // per value: byte offset in the arena; -1 when not planned
   /// Per node, per allocation its kernel makes (Node::allocations): the slice's offset, -1 when
   /// the allocation is not planned (a returned tensor).
   std::vector<std::vector<std::int64_t>> slices;
@@ -26,10 +25,6 @@ struct MemoryPlan {
   std::size_t unshared_bytes = 0;   // what the planned values would take without any reuse
   std::string summary() const;
 };
-
-/// Ops whose kernel computes out[i] from in[i] (and broadcast operands), so that the output may
-/// be the memory of a same-shaped input that dies at the op.
-bool is_elementwise(const std::string& op);
 
 /// With `outputs_in_arena`, returned tensors get slices too (live to the end of the call): a
 /// replay then allocates no tensor memory at all, and its results are valid until the next call.

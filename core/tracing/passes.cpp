@@ -3,24 +3,13 @@
 
 #include <algorithm>
 #include <map>
-#include <string_view>
 #include <tuple>
 
 #include "core/detail/tensor_impl.h"
+#include "core/tracing/op_traits.h"
 
 namespace fathom::tracing {
 namespace {
-
-/// Ops whose result depends on nothing but their inputs (no axes, shapes or coefficients
-/// captured in their kernel call): equal op names and inputs mean equal results.
-bool attribute_free(std::string_view op) {
-  static constexpr std::string_view kOps[] = {
-      "neg", "abs", "sign", "exp", "log", "sqrt", "square", "reciprocal", "tanh", "sigmoid", "relu", "relu6",
-      "selu", "gelu", "gelu_approximate", "softplus", "softsign", "swish", "silu", "hard_sigmoid",
-      "hard_sigmoid_keras2", "add", "sub", "mul", "div", "pow", "maximum", "minimum", "equal", "not_equal", "less",
-      "less_equal", "greater", "greater_equal", "where", "matmul", "batched_matmul", "lstm_cell"};
-  return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
-}
 
 /// Keeps the nodes with keep[i] and renumbers the producers.
 void keep_nodes(Graph& g, const std::vector<bool>& keep) {
@@ -96,7 +85,7 @@ void eliminate_common_subexpressions(Graph& g) {
       ++effects;
       continue;
     }
-    if (n.kind != NodeKind::kOp || !attribute_free(n.op)) continue;
+    if (n.kind != NodeKind::kOp || !is_attribute_free(n.op)) continue;
     const Value& out = g.values[n.output];
     // Any input may view a variable's memory (a transpose of a weight, an argument that is one),
     // so two reads are merged only between the same effects.

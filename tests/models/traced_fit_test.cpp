@@ -24,68 +24,16 @@
 #include "models/functional.h"
 #include "models/sequential.h"
 #include "optimizers/optimizer.h"
+#include "tests/support/traced_compare.h"
 
 namespace fathom::models {
 namespace {
 
-constexpr double kRelTol = 1e-5;
-
-bool close(double a, double b) { return std::abs(a - b) <= kRelTol * std::max({std::abs(a), std::abs(b), 1e-3}); }
-
-/// Mismatches between two lists of tensors (empty when they agree).
-std::string compare(const std::string& what, const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
-  std::ostringstream out;
-  if (a.size() != b.size()) return what + ": " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + "\n";
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].shape() != b[i].shape()) {
-      out << what << "[" << i << "]: shape " << shape_to_string(a[i].shape()) << " vs " << shape_to_string(b[i].shape()) << "\n";
-      continue;
-    }
-    const auto va = a[i].to_vector<double>(), vb = b[i].to_vector<double>();
-    for (std::size_t k = 0; k < va.size(); ++k) {
-      if (!close(va[k], vb[k])) {
-        out << what << "[" << i << "] element " << k << ": " << va[k] << " vs " << vb[k] << "\n";
-        break;
-      }
-    }
-  }
-  return out.str();
-}
+using testing::compare;
+using testing::compare_history;
+using testing::compare_logs;
 
 std::string compare_weights(const Model& a, const Model& b) { return compare("weights", a.get_weights(), b.get_weights()); }
-
-std::string compare_logs(const callbacks::Logs& a, const callbacks::Logs& b) {
-  std::ostringstream out;
-  if (a.entries().size() != b.entries().size()) out << "logs: " << a.entries().size() << " vs " << b.entries().size() << " keys\n";
-  for (const auto& [key, value] : a.entries()) {
-    if (!b.has(key)) {
-      out << key << ": missing\n";
-    } else if (!close(value, b.at(key))) {
-      out << key << ": " << value << " vs " << b.at(key) << "\n";
-    }
-  }
-  return out.str();
-}
-
-std::string compare_history(const callbacks::History& a, const callbacks::History& b) {
-  std::ostringstream out;
-  if (a.history().size() != b.history().size()) out << a.history().size() << " vs " << b.history().size() << " keys\n";
-  for (const auto& [key, values] : a.history()) {
-    if (b.history().count(key) == 0) {
-      out << key << ": missing\n";
-      continue;
-    }
-    const auto& other = b.history().at(key);
-    if (values.size() != other.size()) {
-      out << key << ": " << values.size() << " vs " << other.size() << " epochs\n";
-      continue;
-    }
-    for (std::size_t e = 0; e < values.size(); ++e) {
-      if (!close(values[e], other[e])) out << key << " epoch " << e << ": " << values[e] << " vs " << other[e] << "\n";
-    }
-  }
-  return out.str();
-}
 
 using Builder = std::function<SymbolicTensor(const SymbolicTensor&)>;
 
@@ -211,7 +159,7 @@ TEST(TracedFitTest, FitWithValidationAndAShortLastBatchMatchesEager) {
   EvaluateOptions eo;
   eo.verbose = 0;
   eo.batch_size = 16;  // 16, 4
-  EXPECT_EQ(compare_logs(m.traced->evaluate(val.x, val.y, eo), m.eager->evaluate(val.x, val.y, eo)), "");
+  EXPECT_EQ(compare_logs("evaluate", m.traced->evaluate(val.x, val.y, eo), m.eager->evaluate(val.x, val.y, eo)), "");
   EXPECT_EQ(compare("predict", {m.traced->predict(d.x, 32)}, {m.eager->predict(d.x, 32)}), "");
   EXPECT_EQ(compare("predict_on_batch", {m.traced->predict_on_batch(val.x)}, {m.eager->predict_on_batch(val.x)}), "");
   for (const char* step : {"train", "test", "predict"}) {

@@ -20,11 +20,11 @@
 #include "layers/dense.h"
 #include "models/functional.h"
 #include "optimizers/optimizer.h"
+#include "tests/support/traced_compare.h"
 
 namespace fathom::models {
 namespace {
 
-constexpr double kRelTol = 1e-5;
 constexpr int kSteps = 5;
 
 Config spec(const std::string& class_name, std::vector<std::pair<std::string, Config>> entries = {}) {
@@ -91,33 +91,8 @@ std::unique_ptr<Functional> make_model(const Config& optimizer, bool run_eagerly
   return model;
 }
 
-bool close(double a, double b) {
-  return std::abs(a - b) <= kRelTol * std::max({std::abs(a), std::abs(b), 1e-3});
-}
-
-/// Mismatches between two lists of tensors (empty when they agree), naming `what`.
-std::string compare(const std::string& what, const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
-  std::ostringstream out;
-  if (a.size() != b.size()) {
-    out << what << ": " << a.size() << " vs " << b.size() << " tensors\n";
-    return out.str();
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].shape() != b[i].shape()) {
-      out << what << "[" << i << "]: shape " << shape_to_string(a[i].shape()) << " vs "
-          << shape_to_string(b[i].shape()) << "\n";
-      continue;
-    }
-    const auto va = a[i].to_vector<double>(), vb = b[i].to_vector<double>();
-    for (std::size_t k = 0; k < va.size(); ++k) {
-      if (!close(va[k], vb[k])) {
-        out << what << "[" << i << "] element " << k << ": " << va[k] << " vs " << vb[k] << "\n";
-        break;
-      }
-    }
-  }
-  return out.str();
-}
+using testing::compare;
+bool close(double a, double b) { return testing::traced_close(a, b); }
 
 std::vector<Tensor> optimizer_values(const Model& m) {
   std::vector<Tensor> out;
